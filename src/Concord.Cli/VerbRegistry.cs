@@ -1,0 +1,12 @@
+using Concord.Cli.Verbs;
+
+namespace Concord.Cli;
+
+/// <summary>The explicit list of verbs, in the order `concord --help` shows them.</summary>
+public static class VerbRegistry
+{
+    public static IReadOnlyList<IVerb> All { get; } =
+    [
+        new SystemVerb(),
+    ];
+}
