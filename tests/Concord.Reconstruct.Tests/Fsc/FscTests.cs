@@ -45,7 +45,7 @@ public class FscTests
         var curve = FourierShellCorrelation.Compute(a, a, Fft);
         Assert.Equal(9, curve.ShellCount);
         Assert.Equal(1, curve.Count[0]);
-        Assert.Equal(6 + 12 + 8, curve.Count[1]); // integer points with round(|k|) = 1 in 3D: |k|² ∈ {1, 2}
+        Assert.Equal(6 + 12, curve.Count[1]); // integer points with round(|k|) = 1: |k|² ∈ {1, 2} (√3 rounds to 2)
     }
 
     [Fact]
