@@ -1,0 +1,154 @@
+using Concord.Core.Fourier;
+using Concord.Core.Imaging;
+using Concord.Core.Projection;
+using Concord.Reconstruct.Backprojection;
+using Concord.Reconstruct.Fsc;
+
+namespace Concord.Reconstruct.Tests.Backprojection;
+
+public class BackProjectorTests
+{
+    private static readonly ReferenceDftBackend Fft = new();
+
+    internal static Volume Blobs(int n, double pixelSizeA = 2.0)
+    {
+        var v = Volume.Cube(n, pixelSizeA);
+        (double X, double Y, double Z, double Sigma, double Amp)[] blobs = [(3, 0, 0, 1.6, 1), (-2, 4, 1, 1.3, 0.7), (0, -3, -4, 2.0, 0.5), (-4, -2, 3, 1.2, 0.6)];
+        int c = n / 2;
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                    foreach (var b in blobs)
+                    {
+                        double d2 = (x - c - b.X) * (x - c - b.X) + (y - c - b.Y) * (y - c - b.Y) + (z - c - b.Z) * (z - c - b.Z);
+                        v[x, y, z] += (float)(b.Amp * Math.Exp(-d2 / (2 * b.Sigma * b.Sigma)));
+                    }
+        return v;
+    }
+
+    internal static Rotation3f RandomRotation(Random random)
+    {
+        double u1 = random.NextDouble(), u2 = random.NextDouble(), u3 = random.NextDouble();
+        double a = Math.Sqrt(1 - u1), b = Math.Sqrt(u1);
+        double w = a * Math.Sin(2 * Math.PI * u2), x = a * Math.Cos(2 * Math.PI * u2), y = b * Math.Sin(2 * Math.PI * u3), z = b * Math.Cos(2 * Math.PI * u3);
+        return new Rotation3f(
+            (float)(1 - 2 * (y * y + z * z)), (float)(2 * (x * y - z * w)), (float)(2 * (x * z + y * w)),
+            (float)(2 * (x * y + z * w)), (float)(1 - 2 * (x * x + z * z)), (float)(2 * (y * z - x * w)),
+            (float)(2 * (x * z - y * w)), (float)(2 * (y * z + x * w)), (float)(1 - 2 * (x * x + y * y)));
+    }
+
+    private static double Correlation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double ma = 0, mb = 0;
+        for (int i = 0; i < a.Length; i++) { ma += a[i]; mb += b[i]; }
+        ma /= a.Length; mb /= b.Length;
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return sab / Math.Sqrt(saa * sbb);
+    }
+
+    /// <summary>A synthetic CTF −sin(π λ Δf s² − K) on the centred half-complex grid, enough to test weighting.</summary>
+    private static float[] SyntheticCtf(int n, double pixelSizeA, double defocusA)
+    {
+        const double lambda = 0.0197;
+        var ctf = new float[(n / 2 + 1) * n];
+        for (int yi = 0; yi < n; yi++)
+            for (int kx = 0; kx <= n / 2; kx++)
+            {
+                int ky = FourierLayout.FrequencyOfIndex(yi, n);
+                double s2 = (kx * kx + ky * ky) / (n * pixelSizeA * n * pixelSizeA);
+                ctf[yi * (n / 2 + 1) + kx] = (float)-Math.Sin(Math.PI * lambda * defocusA * s2 + 0.1);
+            }
+        return ctf;
+    }
+
+    [Fact]
+    public void Noiseless_projections_reconstruct_the_volume()
+    {
+        const int n = 24;
+        using var truth = Blobs(n);
+        var projector = new FourierProjector(truth, Fft);
+        var backProjector = new FourierBackProjector(n, truth.PixelSizeA);
+        var spectrum = new Complex32[(n / 2 + 1) * n];
+        var random = new Random(3);
+        for (int i = 0; i < 1500; i++)
+        {
+            var a = RandomRotation(random);
+            projector.ProjectSpectrum(a, spectrum);
+            backProjector.Insert(spectrum, ReadOnlySpan<float>.Empty, a);
+        }
+        using var map = backProjector.Reconstruct(Fft, new ReconstructionOptions(MaskOutsideBox: false));
+        double cc = Correlation(map.Span, truth.Span);
+        Assert.True(cc > 0.995, $"correlation with truth {cc:F5}");
+        var fsc = FourierShellCorrelation.Compute(map, truth, Fft);
+        Assert.True(fsc.ResolutionAt(0.5) < 2.3 * truth.PixelSizeA, $"FSC 0.5 at {fsc.ResolutionAt(0.5):F2} Å");
+        // Grey levels, not just shape: the mass inside the particle and every voxel must match the truth.
+        double inner = 0, innerTruth = 0, outer = 0, peak = 0;
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                {
+                    double r = Math.Sqrt((x - n / 2) * (x - n / 2) + (y - n / 2) * (y - n / 2) + (z - n / 2) * (z - n / 2));
+                    if (r < 9) { inner += map[x, y, z]; innerTruth += truth[x, y, z]; }
+                    else outer += map[x, y, z];
+                    peak = Math.Max(peak, truth[x, y, z]);
+                }
+        double ratio = inner / innerTruth;
+        double maxError = Enumerable.Range(0, n * n * n).Max(i => Math.Abs(map.Span[i] - truth.Span[i]));
+        Assert.True(maxError < 0.02 * peak, $"largest voxel error {maxError:F4} vs peak {peak:F3}");
+        Assert.True(Math.Abs(outer) / (n * n * n) < 0.005 * peak, $"mean outside the particle {outer / (n * n * n):F5}");
+        Assert.True(ratio is > 0.97 and < 1.03, $"mass ratio {ratio:F4}");
+    }
+
+    [Fact]
+    public void Ctf_weighted_insertion_recovers_the_volume_from_ctf_modulated_projections()
+    {
+        const int n = 24;
+        using var truth = Blobs(n);
+        var projector = new FourierProjector(truth, Fft);
+        var backProjector = new FourierBackProjector(n, truth.PixelSizeA);
+        var spectrum = new Complex32[(n / 2 + 1) * n];
+        var random = new Random(4);
+        for (int i = 0; i < 1500; i++)
+        {
+            var a = RandomRotation(random);
+            var ctf = SyntheticCtf(n, truth.PixelSizeA, 8000 + 20000 * random.NextDouble());
+            projector.ProjectSpectrum(a, spectrum);
+            for (int k = 0; k < spectrum.Length; k++)
+                spectrum[k] *= ctf[k];
+            backProjector.Insert(spectrum, ctf, a);
+        }
+        using var map = backProjector.Reconstruct(Fft);
+        double cc = Correlation(map.Span, truth.Span);
+        Assert.True(cc > 0.99, $"correlation with truth {cc:F5}");
+    }
+
+    [Fact]
+    public void Per_thread_accumulators_add_up_to_a_single_one()
+    {
+        const int n = 16;
+        using var truth = Blobs(n);
+        var projector = new FourierProjector(truth, Fft);
+        var whole = new FourierBackProjector(n, truth.PixelSizeA);
+        var part1 = new FourierBackProjector(n, truth.PixelSizeA);
+        var part2 = new FourierBackProjector(n, truth.PixelSizeA);
+        var spectrum = new Complex32[(n / 2 + 1) * n];
+        var random = new Random(5);
+        for (int i = 0; i < 200; i++)
+        {
+            var a = RandomRotation(random);
+            projector.ProjectSpectrum(a, spectrum);
+            whole.Insert(spectrum, ReadOnlySpan<float>.Empty, a);
+            (i % 2 == 0 ? part1 : part2).Insert(spectrum, ReadOnlySpan<float>.Empty, a);
+        }
+        part1.Add(part2);
+        Assert.Equal(whole.Count, part1.Count);
+        for (int i = 0; i < whole.Grid.Data.Length; i++)
+            Assert.True((whole.Grid.Data[i] - part1.Grid.Data[i]).Magnitude <= 1e-3f * (1 + whole.Grid.Data[i].Magnitude));
+    }
+}
