@@ -1,0 +1,97 @@
+using Concord.Core.Atoms;
+using Concord.Simulation.Phantoms;
+
+namespace Concord.Simulation.Tests.Phantoms;
+
+public class PhantomTests
+{
+    [Theory]
+    [InlineData("C", 2.5092)]
+    [InlineData("N", 2.2131)]
+    [InlineData("O", 1.9834)]
+    [InlineData("S", 5.1597)]
+    public void Forward_scattering_matches_the_tabulated_sum(string element, double expected)
+    {
+        Assert.Equal(expected, ScatteringFactors.For(element).Forward, 3);
+        // Scattering falls off with angle.
+        Assert.True(ScatteringFactors.For(element).At(0.5) < 0.5 * expected);
+    }
+
+    [Fact]
+    public void Map_of_an_atom_integrates_to_its_forward_scattering_and_sits_at_the_centre()
+    {
+        var model = new AtomicModel([new Atom("C", 10, -4, 3, BFactorA2: 20)]);
+        using var map = AtomicDensity.Compute(model, boxSize: 32, pixelSizeA: 0.8, centerOnModel: true);
+        double sum = 0, mx = 0, my = 0, mz = 0;
+        for (int z = 0; z < 32; z++)
+            for (int y = 0; y < 32; y++)
+                for (int x = 0; x < 32; x++)
+                {
+                    double v = map[x, y, z];
+                    sum += v;
+                    mx += v * x;
+                    my += v * y;
+                    mz += v * z;
+                }
+        Assert.Equal(ScatteringFactors.For("C").Forward, sum, 2);
+        Assert.Equal(16, mx / sum, 2);
+        Assert.Equal(16, my / sum, 2);
+        Assert.Equal(16, mz / sum, 2);
+    }
+
+    [Fact]
+    public void Higher_b_factor_spreads_the_same_mass()
+    {
+        var sharp = new AtomicModel([new Atom("O", 0, 0, 0, BFactorA2: 5)]);
+        var soft = new AtomicModel([new Atom("O", 0, 0, 0, BFactorA2: 80)]);
+        using var a = AtomicDensity.Compute(sharp, 32, 0.8);
+        using var b = AtomicDensity.Compute(soft, 32, 0.8);
+        Assert.True(a[16, 16, 16] > 3 * b[16, 16, 16]);
+        Assert.Equal(a.Span.ToArray().Sum(), b.Span.ToArray().Sum(), 2);
+    }
+
+    [Fact]
+    public void Fold_is_deterministic_compact_and_sized_like_a_protein()
+    {
+        var a = ProteinFold.Build(residues: 300, seed: 5);
+        var b = ProteinFold.Build(residues: 300, seed: 5);
+        var c = ProteinFold.Build(residues: 300, seed: 6);
+        Assert.Equal(a.Atoms, b.Atoms);
+        Assert.NotEqual(a.Atoms[10], c.Atoms[10]);
+        // ~300 residues of ~7 heavy atoms; a 33 kDa globule has R ≈ 21 Å, loops and side chains reach a bit further.
+        Assert.InRange(a.Atoms.Count, 1500, 3200);
+        Assert.InRange(a.Radius(), 18, 45);
+        var centroid = a.Centroid();
+        Assert.True(Math.Abs(centroid.X) + Math.Abs(centroid.Y) + Math.Abs(centroid.Z) < 1e-9);
+    }
+
+    [Fact]
+    public void Hinge_pair_moves_one_domain_only()
+    {
+        var fold = ProteinFold.Build(residues: 200, seed: 9);
+        var (closed, open) = Conformations.HingePair(fold, 30);
+        int moved = 0, still = 0;
+        for (int i = 0; i < closed.Atoms.Count; i++)
+        {
+            var p = closed.Atoms[i];
+            var q = open.Atoms[i];
+            double d = Math.Sqrt((p.X - q.X) * (p.X - q.X) + (p.Y - q.Y) * (p.Y - q.Y) + (p.Z - q.Z) * (p.Z - q.Z));
+            if (p.X <= 0)
+                Assert.Equal(0, d, 12);
+            else if (d > 1)
+                moved++;
+            else
+                still++;
+        }
+        Assert.True(moved > 5 * still, $"moved {moved}, near the hinge {still}");
+    }
+
+    [Fact]
+    public void Bad_phantom_parameters_are_rejected()
+    {
+        var model = new AtomicModel([new Atom("C", 0, 0, 0)]);
+        Assert.Throws<Core.InvalidDimensionsException>(() => AtomicDensity.Compute(model, 1, 1));
+        Assert.Throws<Core.InvalidParameterException>(() => AtomicDensity.Compute(model, 16, -1));
+        Assert.Throws<Core.InvalidParameterException>(() => AtomicDensity.Compute(model, 16, 1, extraBFactorA2: double.NaN));
+    }
+}
