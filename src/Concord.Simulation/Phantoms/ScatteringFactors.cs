@@ -44,8 +44,23 @@ public static class ScatteringFactors
 
     private static int AtomicNumber(string element) => element.ToUpperInvariant() switch
     {
-        "NA" => 11, "MG" => 12, "K" => 19, "CA" => 20, "MN" => 25, "FE" => 26, "CO" => 27, "NI" => 28, "CU" => 29,
-        "ZN" => 30, "SE" => 34, "CL" => 17, "BR" => 35, "I" => 53, "F" => 9, "B" => 5, "D" => 1,
+        "NA" => 11,
+        "MG" => 12,
+        "K" => 19,
+        "CA" => 20,
+        "MN" => 25,
+        "FE" => 26,
+        "CO" => 27,
+        "NI" => 28,
+        "CU" => 29,
+        "ZN" => 30,
+        "SE" => 34,
+        "CL" => 17,
+        "BR" => 35,
+        "I" => 53,
+        "F" => 9,
+        "B" => 5,
+        "D" => 1,
         _ => 6,
     };
 }
