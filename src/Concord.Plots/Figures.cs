@@ -24,7 +24,8 @@ public static class Figures
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        foreach (var s in series)
+        var all = series.ToList();
+        foreach (var s in all)
         {
             var line = plot.Add.Scatter(s.X.ToArray(), s.Y.ToArray());
             line.LegendText = s.Label;
@@ -44,7 +45,7 @@ public static class Figures
             {
                 LabelFormatter = f => f <= 0 ? "∞" : (1 / f).ToString(1 / f >= 10 ? "0" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
             };
-            double xMax = series.SelectMany(s => s.X).DefaultIfEmpty(0.5).Max();
+            double xMax = all.SelectMany(s => s.X).DefaultIfEmpty(0.5).Max();
             plot.Axes.SetLimitsX(0, xMax);
         }
         if (yRange is { } r)
