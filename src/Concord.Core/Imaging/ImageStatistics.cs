@@ -16,35 +16,52 @@ public static class ImageStatistics
     /// <summary>Pixels summed in float before the partial sum is added to a double accumulator.</summary>
     private const int BlockLength = 4096;
 
-    /// <summary>Mean, population standard deviation, minimum and maximum (two passes: mean first, then the squared
-    /// deviations, which avoids the cancellation of the one-pass Σx² − n·mean² formula).</summary>
+    /// <summary>
+    /// Mean, population standard deviation, minimum and maximum. A first pass finds a provisional mean m₀ from float
+    /// block sums; a second sums the deviations d = x − m₀ and d² in float blocks. The mean is m₀ + Σd/n and the
+    /// variance Σd²/n − (Σd/n)²: the deviations are small, so neither float round-off on large offsets nor the
+    /// cancellation of the one-pass Σx² − n·mean² formula limits the accuracy.
+    /// </summary>
     public static PixelStatistics Compute(ReadOnlySpan<float> pixels)
     {
         RequireNonEmpty(pixels, "ImageStatistics.Compute");
-        double mean = Mean(pixels);
-        double sumSquares = 0;
+        float provisional = ProvisionalMean(pixels);
+        double meanDeviation = SumDeviations(pixels, provisional, out double sumSquares) / pixels.Length;
+        double variance = Math.Max(0, (sumSquares / pixels.Length) - (meanDeviation * meanDeviation));
+        return new PixelStatistics(pixels.Length, provisional + meanDeviation, Math.Sqrt(variance), TensorPrimitives.Min(pixels), TensorPrimitives.Max(pixels));
+    }
+
+    /// <summary>Arithmetic mean, refined by a second pass over the deviations (see <see cref="Compute"/>).</summary>
+    public static double Mean(ReadOnlySpan<float> pixels)
+    {
+        RequireNonEmpty(pixels, "ImageStatistics.Mean");
+        float provisional = ProvisionalMean(pixels);
+        return provisional + (SumDeviations(pixels, provisional, out _) / pixels.Length);
+    }
+
+    private static float ProvisionalMean(ReadOnlySpan<float> pixels)
+    {
+        double sum = 0;
+        for (int start = 0; start < pixels.Length; start += BlockLength)
+            sum += TensorPrimitives.Sum(pixels.Slice(start, Math.Min(BlockLength, pixels.Length - start)));
+        return (float)(sum / pixels.Length);
+    }
+
+    /// <summary>Σ(x − shift) and Σ(x − shift)², each accumulated in double over float blocks.</summary>
+    private static double SumDeviations(ReadOnlySpan<float> pixels, float shift, out double sumSquares)
+    {
+        double sum = 0;
+        sumSquares = 0;
         Span<float> deviations = stackalloc float[256];
         for (int start = 0; start < pixels.Length; start += deviations.Length)
         {
             var block = pixels.Slice(start, Math.Min(deviations.Length, pixels.Length - start));
             var d = deviations[..block.Length];
-            TensorPrimitives.Subtract(block, (float)mean, d);
+            TensorPrimitives.Subtract(block, shift, d);
+            sum += TensorPrimitives.Sum(d);
             sumSquares += TensorPrimitives.SumOfSquares(d);
         }
-        // The float mean used for the deviations differs from the double mean by < 1 ulp; correct the variance for it.
-        double offset = mean - (float)mean;
-        double variance = Math.Max(0, (sumSquares / pixels.Length) - (offset * offset));
-        return new PixelStatistics(pixels.Length, mean, Math.Sqrt(variance), TensorPrimitives.Min(pixels), TensorPrimitives.Max(pixels));
-    }
-
-    /// <summary>Arithmetic mean, accumulated in double over float blocks.</summary>
-    public static double Mean(ReadOnlySpan<float> pixels)
-    {
-        RequireNonEmpty(pixels, "ImageStatistics.Mean");
-        double sum = 0;
-        for (int start = 0; start < pixels.Length; start += BlockLength)
-            sum += TensorPrimitives.Sum(pixels.Slice(start, Math.Min(BlockLength, pixels.Length - start)));
-        return sum / pixels.Length;
+        return sum;
     }
 
     /// <summary>
