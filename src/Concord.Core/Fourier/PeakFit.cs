@@ -24,11 +24,35 @@ internal static class PeakFit
         double peakValue = map[(((pz * shape.NY) + py) * shape.NX) + px];
         if (d == 0)
             return (0, 0, 0, peakValue);
+        var (constant, b, q) = FitQuadratic(map, shape, px, py, pz, active);
+        var h = new double[d, d];
+        for (int i = 0; i < d; i++)
+        {
+            h[i, i] = 2 * q[i, i];
+            for (int j = i + 1; j < d; j++)
+                h[i, j] = h[j, i] = q[i, j];
+        }
+        var offset = SolveStationaryPoint(h, b);
+        double value = peakValue;
+        if (offset is null)
+            offset = AxisParabolas(map, shape, px, py, pz, active);
+        else
+            value = Evaluate(constant, b, q, offset);
+        var result = new double[3];
+        for (int i = 0; i < d; i++)
+            result[active[i]] = offset[i];
+        return (result[0], result[1], result[2], value);
+    }
+
+    /// <summary>Least-squares coefficients of the model in the type summary (q is upper-triangular).</summary>
+    private static (double Constant, double[] B, double[,] Q) FitQuadratic(ReadOnlySpan<float> map, FftShape shape, int px, int py, int pz, List<int> active)
+    {
+        int d = active.Count;
         var b = new double[d];
         var q = new double[d, d];
         var bNorm = new double[d];
         var qNorm = new double[d, d];
-        double a = 0;
+        double constant = 0;
         int points = (int)Math.Pow(3, d);
         var u = new int[d];
         for (int p = 0; p < points; p++)
@@ -37,7 +61,8 @@ internal static class PeakFit
             for (int i = 0; i < d; i++, code /= 3)
                 u[i] = (code % 3) - 1;
             double f = Sample(map, shape, px, py, pz, active, u);
-            a += f / points;
+            // Every non-constant basis function sums to zero over the grid, so the constant is the plain mean.
+            constant += f / points;
             for (int i = 0; i < d; i++)
             {
                 b[i] += u[i] * f;
@@ -52,37 +77,25 @@ internal static class PeakFit
                 }
             }
         }
-        var h = new double[d, d];
         for (int i = 0; i < d; i++)
         {
             b[i] /= bNorm[i];
             for (int j = i; j < d; j++)
                 q[i, j] /= qNorm[i, j];
-            h[i, i] = 2 * q[i, i];
-            for (int j = i + 1; j < d; j++)
-                h[i, j] = h[j, i] = q[i, j];
         }
-        var offset = SolveStationaryPoint(h, b);
-        double value;
-        if (offset is null)
+        return (constant, b, q);
+    }
+
+    private static double Evaluate(double constant, double[] b, double[,] q, double[] u)
+    {
+        double value = constant;
+        for (int i = 0; i < b.Length; i++)
         {
-            offset = AxisParabolas(map, shape, px, py, pz, active);
-            value = peakValue;
+            value += (b[i] * u[i]) + (q[i, i] * ((u[i] * u[i]) - (2.0 / 3)));
+            for (int j = i + 1; j < b.Length; j++)
+                value += q[i, j] * u[i] * u[j];
         }
-        else
-        {
-            value = a;
-            for (int i = 0; i < d; i++)
-            {
-                value += (b[i] * offset[i]) + (q[i, i] * ((offset[i] * offset[i]) - (2.0 / 3)));
-                for (int j = i + 1; j < d; j++)
-                    value += q[i, j] * offset[i] * offset[j];
-            }
-        }
-        var result = new double[3];
-        for (int i = 0; i < d; i++)
-            result[active[i]] = offset[i];
-        return (result[0], result[1], result[2], value);
+        return value;
     }
 
     /// <summary>Solves H·u = −b by Gaussian elimination with partial pivoting; null unless H is negative definite
