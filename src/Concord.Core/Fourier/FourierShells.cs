@@ -82,17 +82,25 @@ public static class FourierShells
     public static double[] AveragePerShell(ReadOnlySpan<float> values, FftShape shape, out long[] counts)
     {
         ShapeMismatchException.ThrowIfLengthDiffers(values.Length, shape.ComplexLength, "shell average values");
-        var map = ShellIndexMap(shape);
         var sums = new double[FourierLayout.ShellCount(shape)];
         counts = new long[sums.Length];
-        for (int i = 0; i < map.Length; i++)
+        int last = sums.Length - 1, i = 0;
+        for (int z = 0; z < shape.NZ; z++)
         {
-            int shell = map[i];
-            if (shell < 0)
-                continue;
-            int weight = ElementWeight(i % shape.HalfNX, shape);
-            sums[shell] += weight * (double)values[i];
-            counts[shell] += weight;
+            int kz = FourierLayout.FrequencyOfIndex(z, shape.NZ);
+            for (int y = 0; y < shape.NY; y++)
+            {
+                int ky = FourierLayout.FrequencyOfIndex(y, shape.NY);
+                for (int kx = 0; kx < shape.HalfNX; kx++, i++)
+                {
+                    int shell = FourierLayout.Shell(kx, ky, kz, shape);
+                    if (shell > last)
+                        continue;
+                    int weight = ElementWeight(kx, shape);
+                    sums[shell] += weight * (double)values[i];
+                    counts[shell] += weight;
+                }
+            }
         }
         for (int s = 0; s < sums.Length; s++)
             sums[s] = counts[s] > 0 ? sums[s] / counts[s] : 0;

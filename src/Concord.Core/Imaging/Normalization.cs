@@ -41,6 +41,22 @@ public static class Normalization
     public static PixelStatistics NormalizeBackground(Volume volume, double backgroundRadiusPx) =>
         NormalizeBackground(volume.Span, new FftShape(volume.NX, volume.NY, volume.NZ), backgroundRadiusPx);
 
+    /// <summary>
+    /// Background-normalises every image of <paramref name="stack"/> independently (see
+    /// <see cref="NormalizeBackground(Span{float}, FftShape, double)"/>), images in parallel with at most
+    /// <paramref name="maxDegreeOfParallelism"/> threads (−1: all cores). Returns the background statistics per image.
+    /// </summary>
+    public static PixelStatistics[] NormalizeBackground(ImageStack stack, double backgroundRadiusPx, int maxDegreeOfParallelism = -1)
+    {
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+            throw new InvalidParameterException("maxDegreeOfParallelism", $"must be −1 (all cores) or ≥ 1, got {maxDegreeOfParallelism}.");
+        var shape = new FftShape(stack.Width, stack.Height);
+        var results = new PixelStatistics[stack.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        Parallel.For(0, stack.Count, options, i => results[i] = NormalizeBackground(stack.Slice(i), shape, backgroundRadiusPx));
+        return results;
+    }
+
     /// <summary>Mean and population standard deviation of the pixels farther than <paramref name="backgroundRadiusPx"/>
     /// from the centre (see <see cref="NormalizeBackground(Span{float}, FftShape, double)"/>).</summary>
     public static PixelStatistics BackgroundStatistics(ReadOnlySpan<float> pixels, FftShape shape, double backgroundRadiusPx)

@@ -54,6 +54,28 @@ public class NormalizationTests
     }
 
     [Fact]
+    public void NormalizeBackground_Stack_NormalisesEachImageOnItsOwn()
+    {
+        var rng = new Random(8);
+        using var stack = new ImageStack(24, 24, 5);
+        for (int i = 0; i < stack.Count; i++)
+        {
+            var image = stack.Slice(i);
+            for (int p = 0; p < image.Length; p++)
+                image[p] = (float)((10 * i) + ((i + 1) * rng.NextDouble()));
+        }
+        var used = Normalization.NormalizeBackground(stack, 9, maxDegreeOfParallelism: 2);
+        for (int i = 0; i < stack.Count; i++)
+        {
+            var (mean, std, _) = Ring(stack.Slice(i), 24, 24, 1, 9);
+            Assert.Equal(0, mean, 1e-5);
+            Assert.Equal(1, std, 1e-5);
+            Assert.True(used[i].Mean > 10 * i);
+        }
+        Assert.Throws<InvalidParameterException>(() => Normalization.NormalizeBackground(stack, 9, maxDegreeOfParallelism: 0));
+    }
+
+    [Fact]
     public void BadInput_ThrowsSpecificExceptions()
     {
         using var image = new Image2D(20, 20);
