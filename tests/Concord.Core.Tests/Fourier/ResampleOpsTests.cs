@@ -105,6 +105,19 @@ public class ResampleOpsTests
     }
 
     [Theory]
+    [InlineData(8, 12)]
+    [InlineData(9, 14)]
+    public void UpSampleThenDownSample_IsIdentity_3D(int n, int m)
+    {
+        using var fft = new ReferenceDftBackend();
+        var voxels = Random(n + m, n * n * n);
+        using var volume = Volume.FromVoxels(n, n, n, voxels);
+        using var up = FourierResample.Resample(volume, m, m, m, fft);
+        using var back = FourierResample.Resample(up, n, n, n, fft);
+        Assert.True(MaxAbsDifference(voxels, back.Span) < 1e-5, $"max error {MaxAbsDifference(voxels, back.Span)}");
+    }
+
+    [Theory]
     [InlineData(32, 2.0, 16)]
     [InlineData(32, 1.5, 21)]
     [InlineData(30, 0.5, 60)]
