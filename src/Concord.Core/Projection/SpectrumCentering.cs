@@ -9,33 +9,10 @@ namespace Concord.Core.Projection;
 public static class SpectrumCentering
 {
     /// <summary>Multiplies a half-complex spectrum by e^{sign·2πi k·c/N}: sign = +1 centres, −1 un-centres.</summary>
+    /// <remarks>Centring is the translation of the content by −c (see <see cref="PhaseShift"/>'s sign convention).</remarks>
     public static void Apply(Span<Complex32> spectrum, FftShape shape, int sign)
     {
         ShapeMismatchException.ThrowIfLengthDiffers(spectrum.Length, shape.ComplexLength, "spectrum centring");
-        var px = Phases(shape.HalfNX, shape.NX, sign, full: false);
-        var py = Phases(shape.NY, shape.NY, sign, full: true);
-        var pz = Phases(shape.NZ, shape.NZ, sign, full: true);
-        int hx = shape.HalfNX, i = 0;
-        for (int z = 0; z < shape.NZ; z++)
-            for (int y = 0; y < shape.NY; y++)
-            {
-                var pyz = py[y] * pz[z];
-                for (int x = 0; x < hx; x++, i++)
-                    spectrum[i] *= px[x] * pyz;
-            }
-    }
-
-    private static Complex32[] Phases(int count, int n, int sign, bool full)
-    {
-        var table = new Complex32[count];
-        int c = n / 2;
-        for (int i = 0; i < count; i++)
-        {
-            int k = full ? FourierLayout.FrequencyOfIndex(i, n) : i;
-            // Reduce k·c modulo n before the trigonometry so large boxes keep full precision.
-            long turns = ((long)k * c) % n;
-            table[i] = Complex32.FromPhase(sign * 2 * Math.PI * turns / n);
-        }
-        return table;
+        PhaseShift.ApplyToSpectrum(spectrum, shape, -sign * (shape.NX / 2), shape.Rank > 1 ? -sign * (shape.NY / 2) : 0, shape.Rank > 2 ? -sign * (shape.NZ / 2) : 0);
     }
 }

@@ -99,8 +99,9 @@ public sealed class FourierBackProjector
         fft.GetPlan(shape).Inverse(spectrum, padded);
         var map = Window(padded, m);
         GriddingCorrection.Divide(map.Span, BoxSize, m);
+        // As RELION's softMaskOutsideMap: blend to the background mean beyond N/2 to remove corner aliasing.
         if (options.MaskOutsideBox)
-            SoftMaskOutside(map, BoxSize / 2.0 - options.OutsideMaskEdgePx, options.OutsideMaskEdgePx);
+            Masks.ApplySoftSphere(map, BoxSize / 2.0, options.OutsideMaskEdgePx, MaskFill.OutsideMean);
         return map;
     }
 
@@ -166,27 +167,10 @@ public sealed class FourierBackProjector
             }
         return map;
     }
-
-    /// <summary>Soft spherical mask (raised cosine) beyond <paramref name="radius"/> px, as RELION's softMaskOutsideMap, to suppress corner aliasing.</summary>
-    private static void SoftMaskOutside(Volume map, double radius, double edge)
-    {
-        int n = map.NX, c = n / 2;
-        var v = map.Span;
-        for (int z = 0; z < n; z++)
-            for (int y = 0; y < n; y++)
-                for (int x = 0; x < n; x++)
-                {
-                    double r = Math.Sqrt((double)(x - c) * (x - c) + (y - c) * (y - c) + (z - c) * (z - c));
-                    if (r <= radius)
-                        continue;
-                    double f = r >= radius + edge ? 0 : 0.5 * (1 + Math.Cos(Math.PI * (r - radius) / edge));
-                    v[(z * n + y) * n + x] *= (float)f;
-                }
-    }
 }
 
 /// <summary>Options of the final division and windowing of a reconstruction.</summary>
 /// <param name="WeightFloorFraction">Floor on Σ CTF² as a fraction of its mean in the same shell (guards sparse voxels).</param>
-/// <param name="MaskOutsideBox">Apply a soft spherical mask at the box edge (as RELION does) to remove corner aliasing.</param>
+/// <param name="MaskOutsideBox">Blend to the background beyond radius N/2 (as RELION does) to remove corner aliasing.</param>
 /// <param name="OutsideMaskEdgePx">Width of that mask's raised-cosine edge in pixels.</param>
 public sealed record ReconstructionOptions(double WeightFloorFraction = 1e-3, bool MaskOutsideBox = true, double OutsideMaskEdgePx = 3);
