@@ -152,3 +152,41 @@ public class BackProjectorTests
             Assert.True((whole.Grid.Data[i] - part1.Grid.Data[i]).Magnitude <= 1e-3f * (1 + whole.Grid.Data[i].Magnitude));
     }
 }
+
+public class ParallelBackProjectionTests
+{
+    private static readonly ReferenceDftBackend Fft = new();
+
+    [Fact]
+    public void Threads_and_halves_give_the_same_sums_as_a_serial_pass()
+    {
+        const int n = 16, count = 300;
+        using var truth = BackProjectorTests.Blobs(n);
+        var projector = new FourierProjector(truth, Fft);
+        var random = new Random(8);
+        var rotations = Enumerable.Range(0, count).Select(_ => BackProjectorTests.RandomRotation(random)).ToArray();
+        void Prepare(int i, ParticleSlot slot)
+        {
+            projector.ProjectSpectrum(rotations[i], slot.Spectrum);
+            slot.Rotation = rotations[i];
+            slot.Half = i % 2;
+        }
+        var serial = ParallelBackProjection.Run(count, n, truth.PixelSizeA, halves: 2, Prepare, maxDegreeOfParallelism: 1);
+        var parallel = ParallelBackProjection.Run(count, n, truth.PixelSizeA, halves: 2, Prepare, maxDegreeOfParallelism: 3);
+        for (int h = 0; h < 2; h++)
+        {
+            Assert.Equal(count / 2, serial[h].Count);
+            Assert.Equal(serial[h].Count, parallel[h].Count);
+            for (int i = 0; i < serial[h].Grid.Data.Length; i++)
+                Assert.True((serial[h].Grid.Data[i] - parallel[h].Grid.Data[i]).Magnitude <= 1e-3f * (1 + serial[h].Grid.Data[i].Magnitude));
+        }
+    }
+
+    [Fact]
+    public void A_failing_particle_surfaces_its_own_exception()
+    {
+        var e = Assert.Throws<Core.InvalidParameterException>(() => ParallelBackProjection.Run(50, 16, 1.0, 1,
+            (i, slot) => { if (i == 17) throw new Core.InvalidParameterException("image", "particle 17 is unreadable"); }, maxDegreeOfParallelism: 2));
+        Assert.Contains("17", e.Message, StringComparison.Ordinal);
+    }
+}
