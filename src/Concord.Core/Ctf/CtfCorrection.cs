@@ -1,4 +1,5 @@
 using System.Buffers;
+
 using Concord.Core.Fourier;
 
 namespace Concord.Core.Ctf;

@@ -8,7 +8,11 @@ public class CtfAgreementTests
     private const int BoxSize = 512;
     private static readonly CtfParameters Reference = new()
     {
-        VoltageKv = 300, SphericalAberrationMm = 2.7, AmplitudeContrast = 0.1, DefocusUA = 15000, DefocusVA = 15000,
+        VoltageKv = 300,
+        SphericalAberrationMm = 2.7,
+        AmplitudeContrast = 0.1,
+        DefocusUA = 15000,
+        DefocusVA = 15000,
     };
 
     [Fact]

@@ -9,7 +9,12 @@ public class CtfCorrectionTests
     private static readonly FftShape Shape = new(96, 96);
     private static readonly CtfModel Model = new(new CtfParameters
     {
-        VoltageKv = 300, SphericalAberrationMm = 2.7, AmplitudeContrast = 0.1, DefocusUA = 16000, DefocusVA = 13000, DefocusAngleDeg = -20,
+        VoltageKv = 300,
+        SphericalAberrationMm = 2.7,
+        AmplitudeContrast = 0.1,
+        DefocusUA = 16000,
+        DefocusVA = 13000,
+        DefocusAngleDeg = -20,
     });
 
     [Fact]

@@ -7,8 +7,14 @@ public class CtfImageTests
 {
     private static readonly CtfModel Model = new(new CtfParameters
     {
-        VoltageKv = 300, SphericalAberrationMm = 2.7, AmplitudeContrast = 0.1, DefocusUA = 18000, DefocusVA = 14000,
-        DefocusAngleDeg = 37, PhaseShiftDeg = 20, BFactorA2 = 40,
+        VoltageKv = 300,
+        SphericalAberrationMm = 2.7,
+        AmplitudeContrast = 0.1,
+        DefocusUA = 18000,
+        DefocusVA = 14000,
+        DefocusAngleDeg = 37,
+        PhaseShiftDeg = 20,
+        BFactorA2 = 40,
     });
 
     [Theory]

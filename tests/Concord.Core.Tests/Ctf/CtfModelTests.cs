@@ -6,8 +6,12 @@ public class CtfModelTests
 {
     private static readonly CtfParameters Astigmatic = new()
     {
-        VoltageKv = 300, SphericalAberrationMm = 2.7, AmplitudeContrast = 0.1,
-        DefocusUA = 20000, DefocusVA = 15000, DefocusAngleDeg = 30,
+        VoltageKv = 300,
+        SphericalAberrationMm = 2.7,
+        AmplitudeContrast = 0.1,
+        DefocusUA = 20000,
+        DefocusVA = 15000,
+        DefocusAngleDeg = 30,
     };
 
     [Theory]
@@ -39,8 +43,15 @@ public class CtfModelTests
     {
         var ctf = new CtfModel(new CtfParameters
         {
-            VoltageKv = kv, SphericalAberrationMm = cs, AmplitudeContrast = q0, DefocusUA = u, DefocusVA = v,
-            DefocusAngleDeg = angle, PhaseShiftDeg = phase, BFactorA2 = bFactor, Scale = scale,
+            VoltageKv = kv,
+            SphericalAberrationMm = cs,
+            AmplitudeContrast = q0,
+            DefocusUA = u,
+            DefocusVA = v,
+            DefocusAngleDeg = angle,
+            PhaseShiftDeg = phase,
+            BFactorA2 = bFactor,
+            Scale = scale,
         });
         Assert.Equal(expectedGamma, ctf.Gamma(sx, sy), 1e-9);
         Assert.Equal(expectedCtf, ctf.Value(sx, sy), 1e-9);
