@@ -75,6 +75,17 @@ public class CtfImageTests
     }
 
     [Fact]
+    public void EnvelopeRecurrence_StaysAccurateAlongA4096PixelRow()
+    {
+        var model = new CtfModel(Model.Parameters with { BFactorA2 = 150 });
+        const double pixelSizeA = 0.8;
+        var shape = new FftShape(4096, 4);
+        float[] half = CtfImage.HalfComplex(model, shape, pixelSizeA);
+        FourierLayout.ForEach(shape, (i, kx, ky, _) =>
+            Assert.Equal(model.Value(kx / (4096 * pixelSizeA), ky / (4 * pixelSizeA)), half[i], 1e-6));
+    }
+
+    [Fact]
     public void ParallelFill_EqualsSerialFill()
     {
         var shape = new FftShape(256, 256);
