@@ -10,18 +10,11 @@ public static class ElectronScattering
     private const double RestEnergyEv = 510998.95;
     private const double PotentialPerScatteringFactor = 47.878;
 
-    /// <summary>Relativistic electron wavelength in Å at <paramref name="voltageKv"/> kV.</summary>
-    public static double WavelengthA(double voltageKv)
-    {
-        double v = voltageKv * 1000;
-        return 12.2643247 / Math.Sqrt(v * (1 + v * 0.978466e-6));
-    }
-
     /// <summary>Interaction constant σ in rad/(V·Å).</summary>
     public static double InteractionConstant(double voltageKv)
     {
         double v = voltageKv * 1000;
-        return 2 * Math.PI / (WavelengthA(voltageKv) * v) * (RestEnergyEv + v) / (2 * RestEnergyEv + v);
+        return 2 * Math.PI / (Core.Ctf.CtfParameters.ElectronWavelengthA(voltageKv) * v) * (RestEnergyEv + v) / (2 * RestEnergyEv + v);
     }
 
     /// <summary>Phase shift in rad per unit of projected Σf (Å) in one pixel of <paramref name="pixelSizeA"/> Å.</summary>
