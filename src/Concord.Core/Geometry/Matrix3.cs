@@ -19,9 +19,15 @@ public readonly struct Matrix3 : IEquatable<Matrix3>
 
     public double this[int row, int column] => (row, column) switch
     {
-        (0, 0) => M00, (0, 1) => M01, (0, 2) => M02,
-        (1, 0) => M10, (1, 1) => M11, (1, 2) => M12,
-        (2, 0) => M20, (2, 1) => M21, (2, 2) => M22,
+        (0, 0) => M00,
+        (0, 1) => M01,
+        (0, 2) => M02,
+        (1, 0) => M10,
+        (1, 1) => M11,
+        (1, 2) => M12,
+        (2, 0) => M20,
+        (2, 1) => M21,
+        (2, 2) => M22,
         _ => throw new InvalidParameterException("Matrix3 index", $"({row}, {column}) is outside 0..2."),
     };
 

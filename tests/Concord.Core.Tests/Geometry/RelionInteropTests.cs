@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+
 using Concord.Core.Geometry;
 using Concord.Core.Tests.Infrastructure;
 
