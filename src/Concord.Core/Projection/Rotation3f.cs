@@ -26,6 +26,10 @@ public readonly struct Rotation3f
         return new((float)m[0], (float)m[1], (float)m[2], (float)m[3], (float)m[4], (float)m[5], (float)m[6], (float)m[7], (float)m[8]);
     }
 
+    /// <summary>Single-precision copy of a geometry matrix (e.g. <c>EulerAngles.ToMatrix()</c>).</summary>
+    public static Rotation3f FromMatrix(in Geometry.Matrix3 m) =>
+        new((float)m.M00, (float)m.M01, (float)m.M02, (float)m.M10, (float)m.M11, (float)m.M12, (float)m.M20, (float)m.M21, (float)m.M22);
+
     public static Rotation3f Identity => new(1, 0, 0, 0, 1, 0, 0, 0, 1);
 
     public Rotation3f Transposed => new(M00, M10, M20, M01, M11, M21, M02, M12, M22);
