@@ -1,4 +1,5 @@
 using System.Diagnostics;
+
 using Concord.Core.Geometry;
 using Concord.Core.Tests.Infrastructure;
 
