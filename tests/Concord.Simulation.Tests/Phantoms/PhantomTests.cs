@@ -95,3 +95,38 @@ public class PhantomTests
         Assert.Throws<Core.InvalidParameterException>(() => AtomicDensity.Compute(model, 16, 1, extraBFactorA2: double.NaN));
     }
 }
+
+public class CapsidTests
+{
+    [Fact]
+    public void Capsid_map_is_invariant_under_its_group_and_not_under_others()
+    {
+        var model = Capsid.Build("I2", shellRadiusA: 40, subunitResidues: 30, seed: 4);
+        Assert.Equal(60 * ProteinFold.Build(30, 4, helixLength: 12).Atoms.Count, model.Atoms.Count);
+        using var map = AtomicDensity.Compute(model, boxSize: 40, pixelSizeA: 3, extraBFactorA2: 100, centerOnModel: false);
+        // Rotating the map by a group operator maps it onto itself; a generic rotation does not.
+        double Correlate(Core.Geometry.Matrix3 r)
+        {
+            int n = 40, c = 20;
+            double sab = 0, saa = 0, sbb = 0;
+            for (int z = 4; z < n - 4; z += 2)
+                for (int y = 4; y < n - 4; y += 2)
+                    for (int x = 4; x < n - 4; x += 2)
+                    {
+                        var p = r * new Core.Geometry.Vector3d(x - c, y - c, z - c);
+                        int xi = (int)Math.Round(p.X) + c, yi = (int)Math.Round(p.Y) + c, zi = (int)Math.Round(p.Z) + c;
+                        if (xi < 0 || yi < 0 || zi < 0 || xi >= n || yi >= n || zi >= n)
+                            continue;
+                        double a = map[x, y, z], b = map[xi, yi, zi];
+                        sab += a * b;
+                        saa += a * a;
+                        sbb += b * b;
+                    }
+            return sab / Math.Sqrt(saa * sbb);
+        }
+        var group = Core.Geometry.PointGroup.Parse("I2");
+        Assert.All(group.Rotations.Skip(1).Take(10), r => Assert.True(Correlate(r) > 0.9, $"symmetry operator gave {Correlate(r):F3}"));
+        var generic = Core.Geometry.Matrix3.FromAxisAngle(new Core.Geometry.Vector3d(0.2, 0.5, 0.8).Normalized(), 17);
+        Assert.True(Correlate(generic) < 0.8, $"generic rotation gave {Correlate(generic):F3}");
+    }
+}
