@@ -19,21 +19,43 @@ internal sealed class ManagedComplexFft
     /// <summary>Signals transformed together: 8 complex = two Vector256 per sample.</summary>
     public const int Lanes = 8;
 
+    /// <summary>
+    /// Lengths with a prime factor above this go through Bluestein's algorithm: the direct butterfly costs p per
+    /// sample, Bluestein about 6·log2(2n), so the crossover is near p ≈ 60.
+    /// </summary>
+    internal const int LargestDirectPrime = 61;
+
     private readonly Stage[] _stages;
+    private readonly ManagedBluestein? _bluestein;
 
     public ManagedComplexFft(int length)
     {
         Length = length;
-        _stages = BuildStages(length);
+        var radices = Factor(length);
+        if (radices.Count > 0 && radices[^1] > LargestDirectPrime)
+        {
+            _bluestein = new ManagedBluestein(length);
+            _stages = [];
+        }
+        else
+        {
+            _stages = BuildStages(radices, length);
+        }
     }
 
     public int Length { get; }
 
-    /// <summary>Floats in one [n][Lanes] buffer.</summary>
-    public int BufferLength => Length * Lanes * 2;
+    /// <summary>Floats in each of the two buffers <see cref="Forward"/> needs (room for Bluestein's padding).</summary>
+    public int BufferLength => (_bluestein?.PaddedLength ?? Length) * Lanes * 2;
 
-    /// <summary>Transforms <paramref name="data"/> using <paramref name="work"/>; returns whichever holds the result.</summary>
-    public Span<float> Forward(Span<float> data, Span<float> work)
+    /// <summary>
+    /// Transforms the [n][Lanes] signal at the start of <paramref name="data"/> using <paramref name="work"/>, both
+    /// <see cref="BufferLength"/> long; returns whichever holds the result (again [n][Lanes] at its start).
+    /// </summary>
+    public Span<float> Forward(Span<float> data, Span<float> work) =>
+        _bluestein is null ? RunStages(data, work) : _bluestein.Forward(data, work);
+
+    private Span<float> RunStages(Span<float> data, Span<float> work)
     {
         Span<float> src = data, dst = work;
         foreach (var stage in _stages)
@@ -46,9 +68,8 @@ internal sealed class ManagedComplexFft
         return src;
     }
 
-    private static Stage[] BuildStages(int n)
+    private static Stage[] BuildStages(List<int> radices, int n)
     {
-        var radices = Factor(n);
         var stages = new Stage[radices.Count];
         int sub = n, stride = 1;
         for (int i = 0; i < radices.Count; i++)
