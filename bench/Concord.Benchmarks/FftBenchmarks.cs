@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+
 using Concord.Core.Fourier;
 
 namespace Concord.Benchmarks;

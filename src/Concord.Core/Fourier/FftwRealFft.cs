@@ -93,8 +93,8 @@ internal sealed unsafe class FftwRealFft : IRealFft
 
     private void ExecuteForward(ReadOnlySpan<float> real, Span<Complex32> spectrum, int howMany)
     {
-        // r2c does not modify its input when it is not in-place (FFTW manual §4.3.2 "FFTW_PRESERVE_INPUT is the
-        // default for out-of-place r2c"), so the read-only promise holds without a copy.
+        // Out-of-place r2c never writes its input (FFTW manual, "Planner Flags": FFTW_PRESERVE_INPUT is the default
+        // for every transform except c2r/hc2r), so the read-only promise holds without a copy.
         fixed (float* r = real)
         fixed (Complex32* c = spectrum)
         {
