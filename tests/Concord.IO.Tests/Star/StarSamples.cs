@@ -50,7 +50,10 @@ internal static class StarSamples
         _rlnEstimatedResolution 8.5
         """;
 
-    /// <summary>A RELION 3.1 particle file with <paramref name="rows"/> rows and 16 columns, as relion_refine writes it.</summary>
+    /// <summary>
+    /// A RELION 3.1 particle file with <paramref name="rows"/> rows and 16 columns, as relion_refine writes it. Signed values carry
+    /// fewer decimals because RELION prints numbers in 12 characters, so its output reproduces every value exactly.
+    /// </summary>
     public static string Particles(int rows, int seed)
     {
         var rng = new Random(seed);
@@ -67,9 +70,9 @@ internal static class StarSamples
             sb.Append(CultureInfo.InvariantCulture,
                 $"{rng.Next(4096)}.000000 {rng.Next(4096)}.000000 {r % 1000 + 1:D6}@Extract/job007/Movies/mic{r / 1000:D5}.mrcs MotionCorr/job002/Movies/mic{r / 1000:D5}.mrc ");
             sb.Append(CultureInfo.InvariantCulture,
-                $"{10000 + rng.NextDouble() * 20000:F6} {10000 + rng.NextDouble() * 20000:F6} {rng.NextDouble() * 180:F6} {rng.NextDouble() * 360 - 180:F6} {rng.NextDouble() * 180:F6} {rng.NextDouble() * 360 - 180:F6} ");
+                $"{10000 + rng.NextDouble() * 20000:F6} {10000 + rng.NextDouble() * 20000:F6} {rng.NextDouble() * 180:F6} {rng.NextDouble() * 360 - 180:F4} {rng.NextDouble() * 180:F6} {rng.NextDouble() * 360 - 180:F4} ");
             sb.Append(CultureInfo.InvariantCulture,
-                $"{rng.NextDouble() * 10 - 5:F6} {rng.NextDouble() * 10 - 5:F6} {rng.Next(1, 51)} 1 {0.8 + rng.NextDouble() * 0.4:F6} {r % 2 + 1}\n");
+                $"{rng.NextDouble() * 10 - 5:F5} {rng.NextDouble() * 10 - 5:F5} {rng.Next(1, 51)} 1 {0.8 + rng.NextDouble() * 0.4:F6} {r % 2 + 1}\n");
         }
         return sb.ToString();
     }
