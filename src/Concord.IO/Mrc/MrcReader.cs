@@ -12,12 +12,12 @@ namespace Concord.IO.Mrc;
 /// </summary>
 public sealed class MrcReader : IDisposable
 {
-    private readonly SafeFileHandle _handle;
+    private readonly IByteSource _source;
 
-    private MrcReader(string path, SafeFileHandle handle, MrcHeader header, long fileLength)
+    private MrcReader(string path, IByteSource source, MrcHeader header, long fileLength)
     {
         Path = path;
-        _handle = handle;
+        _source = source;
         Header = header;
         FileLength = fileLength;
         (Width, Height, Depth) = LogicalDimensions(header);
@@ -48,23 +48,28 @@ public sealed class MrcReader : IDisposable
     public int VolumeCount => Header.Content == MrcContent.VolumeStack ? Header.NZ / Header.MZ : 1;
 
     /// <summary>Opens <paramref name="path"/> and validates its header and size against the file length.</summary>
-    public static MrcReader Open(string path)
+    public static MrcReader Open(string path) =>
+        Open(new FileSource(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess)), path);
+
+    /// <summary>Reads an MRC file already in memory (a download, an archive member); <paramref name="name"/> appears in errors.</summary>
+    public static MrcReader Open(ReadOnlyMemory<byte> bytes, string name) => Open(new MemorySource(bytes), name);
+
+    private static MrcReader Open(IByteSource source, string path)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
         try
         {
-            long length = RandomAccess.GetLength(handle);
+            long length = source.Length;
             Span<byte> bytes = stackalloc byte[MrcHeader.Size];
-            int read = RandomAccess.Read(handle, bytes, 0);
+            int read = source.Read(bytes, 0);
             var header = MrcHeader.Parse(bytes[..read], path);
             long expected = header.DataOffset + header.SectionBytes * header.NZ;
             if (length < expected)
                 throw MrcFormatException.Truncated(path, expected, length);
-            return new MrcReader(path, handle, header, length);
+            return new MrcReader(path, source, header, length);
         }
         catch
         {
-            handle.Dispose();
+            source.Dispose();
             throw;
         }
     }
@@ -176,7 +181,7 @@ public sealed class MrcReader : IDisposable
         int done = 0;
         while (done < bytes.Length)
         {
-            int n = RandomAccess.Read(_handle, bytes[done..], offset + done);
+            int n = _source.Read(bytes[done..], offset + done);
             if (n == 0)
                 throw MrcFormatException.Truncated(Path, offset + bytes.Length, offset + done);
             done += n;
@@ -207,5 +212,38 @@ public sealed class MrcReader : IDisposable
         return (size[0], size[1], size[2]);
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _source.Dispose();
+
+    /// <summary>Positional reads without a shared cursor, so several threads can read one file.</summary>
+    private interface IByteSource : IDisposable
+    {
+        long Length { get; }
+
+        int Read(Span<byte> destination, long offset);
+    }
+
+    private sealed class FileSource(SafeFileHandle handle) : IByteSource
+    {
+        public long Length => RandomAccess.GetLength(handle);
+
+        public int Read(Span<byte> destination, long offset) => RandomAccess.Read(handle, destination, offset);
+
+        public void Dispose() => handle.Dispose();
+    }
+
+    private sealed class MemorySource(ReadOnlyMemory<byte> bytes) : IByteSource
+    {
+        public long Length => bytes.Length;
+
+        public int Read(Span<byte> destination, long offset)
+        {
+            if (offset >= bytes.Length)
+                return 0;
+            int n = (int)Math.Min(destination.Length, bytes.Length - offset);
+            bytes.Span.Slice((int)offset, n).CopyTo(destination);
+            return n;
+        }
+
+        public void Dispose() { }
+    }
 }
