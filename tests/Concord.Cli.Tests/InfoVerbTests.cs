@@ -1,4 +1,5 @@
 using System.Text.Json;
+
 using Concord.Core.Imaging;
 using Concord.IO.Mrc;
 using Concord.IO.Tiff;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+
 using Concord.Core;
 using Concord.IO;
 using Concord.IO.Mrc;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+
 using Concord.IO;
 using Concord.IO.Mrc;
 using Concord.IO.Star;

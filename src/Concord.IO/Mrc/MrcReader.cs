@@ -1,5 +1,7 @@
 using System.Buffers;
+
 using Concord.Core.Imaging;
+
 using Microsoft.Win32.SafeHandles;
 
 namespace Concord.IO.Mrc;

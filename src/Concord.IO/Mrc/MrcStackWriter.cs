@@ -1,4 +1,5 @@
 using System.Buffers;
+
 using Concord.Core.Imaging;
 
 namespace Concord.IO.Mrc;
@@ -103,13 +104,24 @@ public sealed class MrcStackWriter : IDisposable
         };
         var h = new MrcHeader
         {
-            NX = Width, NY = Height, NZ = nz, Mode = (int)_options.Mode,
-            MX = Width, MY = Height, MZ = mz,
-            CellXA = (float)(Width * PixelSizeA), CellYA = (float)(Height * PixelSizeA), CellZA = (float)(mz * PixelSizeA),
+            NX = Width,
+            NY = Height,
+            NZ = nz,
+            Mode = (int)_options.Mode,
+            MX = Width,
+            MY = Height,
+            MZ = mz,
+            CellXA = (float)(Width * PixelSizeA),
+            CellYA = (float)(Height * PixelSizeA),
+            CellZA = (float)(mz * PixelSizeA),
             Ispg = _content switch { MrcContent.Volume => 1, MrcContent.VolumeStack => 401, _ => 0 },
-            DMin = _n > 0 ? (float)_min : 0, DMax = _n > 0 ? (float)_max : 0,
-            DMean = (float)_mean, Rms = _n > 0 ? (float)Math.Sqrt(_m2 / _n) : 0,
-            OriginXA = _options.OriginXA, OriginYA = _options.OriginYA, OriginZA = _options.OriginZA,
+            DMin = _n > 0 ? (float)_min : 0,
+            DMax = _n > 0 ? (float)_max : 0,
+            DMean = (float)_mean,
+            Rms = _n > 0 ? (float)Math.Sqrt(_m2 / _n) : 0,
+            OriginXA = _options.OriginXA,
+            OriginYA = _options.OriginYA,
+            OriginZA = _options.OriginZA,
         };
         foreach (var label in _options.Labels)
             h.Labels.Add(label);

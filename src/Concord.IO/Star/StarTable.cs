@@ -18,7 +18,7 @@ public sealed partial class StarTable
     private int _extraLength;
     private int[] _start;
     private int[] _length;
-    private int[] _lines;
+    private readonly int[] _lines;
 
     /// <summary>An empty table with the given columns.</summary>
     public StarTable(IEnumerable<StarLabel> columns)

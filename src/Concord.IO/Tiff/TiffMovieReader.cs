@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
+
 using BitMiracle.LibTiff.Classic;
+
 using Concord.Core.Imaging;
 
 namespace Concord.IO.Tiff;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+
 using BitMiracle.LibTiff.Classic;
 
 namespace Concord.IO.Tiff;

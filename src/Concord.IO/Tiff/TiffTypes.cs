@@ -25,4 +25,3 @@ public sealed record TiffWriteOptions(TiffPixelType PixelType = TiffPixelType.Fl
 
 /// <summary>The layout of a TIFF movie: frame size, count, pixel type and compression of the first page.</summary>
 public sealed record TiffMovieInfo(int Width, int Height, int FrameCount, TiffPixelType PixelType, string Compression);
-

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+
 using Concord.IO.Mrc;
 using Concord.IO.Tests.Infrastructure;
 

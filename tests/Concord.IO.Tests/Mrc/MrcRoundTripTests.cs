@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+
 using Concord.Core.Imaging;
 using Concord.IO.Mrc;
 using Concord.IO.Tests.Infrastructure;

@@ -1,4 +1,5 @@
 using System.Text;
+
 using Concord.IO.Star;
 
 namespace Concord.IO.Tests.Star;
