@@ -137,7 +137,11 @@ public sealed class MrcStackWriter : IDisposable
         try
         {
             if (Count == 0)
-                _stream.Write(_bytes.AsSpan().ClearAndReturn());
+            {
+                // MRC has no empty files (NZ ≥ 1): an empty stack is written as one zero section.
+                Array.Clear(_bytes);
+                _stream.Write(_bytes);
+            }
             if (_content is MrcContent.Volume or MrcContent.VolumeStack && Count % _sectionsPerVolume != 0)
                 throw new Core.ShapeMismatchException($"MrcStackWriter {Path}: {Count} sections is not a whole number of {_sectionsPerVolume}-section volumes.");
             byte[] header = ArrayPool<byte>.Shared.Rent(MrcHeader.Size);
@@ -150,14 +154,5 @@ public sealed class MrcStackWriter : IDisposable
         {
             _stream.Dispose();
         }
-    }
-}
-
-internal static class SpanExtensions
-{
-    public static ReadOnlySpan<byte> ClearAndReturn(this Span<byte> span)
-    {
-        span.Clear();
-        return span;
     }
 }

@@ -96,6 +96,34 @@ public sealed class MrcRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Parallel_reads_by_index_match_sequential_reads()
+    {
+        using var stack = MrcTestData.Stack(MrcMode.Int16, 20, 20, 64, seed: 12);
+        string path = _dir.File("parallel.mrcs");
+        MrcWriter.Write(path, stack, new MrcWriteOptions { Mode = MrcMode.Int16 });
+        using var reader = MrcReader.Open(path);
+        var images = new float[64][];
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            images[i] = new float[400];
+            reader.ReadImage(63 - i, images[i]);
+        });
+        for (int i = 0; i < 64; i++)
+            Assert.Equal(stack.Slice(63 - i).ToArray(), images[i]);
+    }
+
+    [Fact]
+    public void Empty_streamed_stack_is_still_a_valid_file()
+    {
+        string path = _dir.File("empty.mrcs");
+        using (new MrcStackWriter(path, 4, 4, 1.0))
+        {
+        }
+        using var reader = MrcReader.Open(path);
+        Assert.Equal(1, reader.ImageCount);
+    }
+
+    [Fact]
     public void Streaming_writer_patches_count_and_cell_on_close()
     {
         string path = _dir.File("stream.mrcs");
