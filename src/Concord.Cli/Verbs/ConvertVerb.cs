@@ -78,8 +78,8 @@ public sealed class ConvertVerb : IVerb
             var (content, sectionsPerVolume) = VolumeLayout(options);
             if (content is MrcContent.Volume or MrcContent.VolumeStack && options.Bin > 1)
                 throw new InvalidParameterException("--bin", $"{first.Path} is a volume; binning here works on 2D images and stacks.");
-            var sink = new OutputSink(options, format, width, height, pixelSize, DefaultType(sources, options), content, sectionsPerVolume);
             int total = sources.Sum(s => s.Count), done = 0;
+            var sink = new OutputSink(options, format, width, height, pixelSize, DefaultType(sources, options), content, sectionsPerVolume, total);
             var input = new float[first.Width * first.Height];
             var output = options.Bin == 1 ? input : new float[width * height];
             using (sink)
@@ -125,7 +125,7 @@ public sealed class ConvertVerb : IVerb
 
     /// <summary>Writes appended images to one MRC/TIFF file, or to one file per image under --split.</summary>
     private sealed class OutputSink(Options options, FileFormat format, int width, int height, double pixelSizeA, SampleType inputType,
-        MrcContent content, int sectionsPerVolume) : IDisposable
+        MrcContent content, int sectionsPerVolume, int totalImages) : IDisposable
     {
         private readonly MrcMode _mode = options.Mode ?? inputType switch
         {
@@ -169,7 +169,11 @@ public sealed class ConvertVerb : IVerb
             if (format == FileFormat.Mrc)
                 _mrc = new MrcStackWriter(path, width, height, pixelSizeA, mrcOptions, content, sectionsPerVolume);
             else
-                _tiff = new TiffMovieWriter(path, width, height, new TiffWriteOptions(_tiffType, options.Compression));
+            {
+                // Classic TIFF addresses 4 GB; switch to BigTIFF well before that (compression may not shrink the data).
+                bool big = !options.Split && (long)width * height * totalImages * 4 > int.MaxValue;
+                _tiff = new TiffMovieWriter(path, width, height, new TiffWriteOptions(_tiffType, options.Compression), big);
+            }
             Outputs.Add(path);
         }
 
