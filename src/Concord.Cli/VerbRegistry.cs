@@ -8,5 +8,7 @@ public static class VerbRegistry
     public static IReadOnlyList<IVerb> All { get; } =
     [
         new SystemVerb(),
+        new InfoVerb(),
+        new ConvertVerb(),
     ];
 }
