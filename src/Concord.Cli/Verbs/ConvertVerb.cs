@@ -1,3 +1,4 @@
+using Concord.Core.Fourier;
 using System.CommandLine;
 
 using Concord.Core;
@@ -74,7 +75,7 @@ public sealed class ConvertVerb : IVerb
             int width = first.Width / options.Bin, height = first.Height / options.Bin;
             if (width < 1 || height < 1)
                 throw new InvalidParameterException("--bin", $"binning {first.Width}×{first.Height} by {options.Bin} leaves no pixels.");
-            double pixelSize = first.PixelSizeA * options.Bin;
+            double pixelSize = first.PixelSizeA * first.Width / width;
             var (content, sectionsPerVolume) = VolumeLayout(options);
             if (content is MrcContent.Volume or MrcContent.VolumeStack && options.Bin > 1)
                 throw new InvalidParameterException("--bin", $"{first.Path} is a volume; binning here works on 2D images and stacks.");
@@ -82,6 +83,7 @@ public sealed class ConvertVerb : IVerb
             var sink = new OutputSink(options, format, width, height, pixelSize, DefaultType(sources, options), content, sectionsPerVolume, total);
             var input = new float[first.Width * first.Height];
             var output = options.Bin == 1 ? input : new float[width * height];
+            using var fft = options.Bin > 1 ? FftBackends.Create() : null;
             using (sink)
             {
                 foreach (var source in sources)
@@ -91,7 +93,7 @@ public sealed class ConvertVerb : IVerb
                         cancellation.ThrowIfCancellationRequested();
                         source.Read(i, input);
                         if (options.Bin > 1)
-                            RealSpaceBinning.BinByAveraging(input, source.Width, source.Height, options.Bin, output);
+                            FourierResample.Resample(input, new FftShape(source.Width, source.Height), output, new FftShape(width, height), fft!);
                         sink.Append(output);
                         progress?.Report(new WorkProgress(++done, total, source.Path));
                     }
@@ -192,38 +194,5 @@ public sealed class ConvertVerb : IVerb
         }
 
         public void Dispose() => Close();
-    }
-}
-
-/// <summary>
-/// Integer-factor binning by averaging F×F pixel blocks in real space (trailing rows/columns that do not fill a block
-/// are dropped). A stand-in for Fourier cropping until Core's Fourier resampler is available: block averaging
-/// attenuates high frequencies (a sinc envelope) and aliases, which Fourier cropping avoids.
-/// </summary>
-internal static class RealSpaceBinning
-{
-    public static void BinByAveraging(ReadOnlySpan<float> source, int width, int height, int factor, Span<float> destination)
-    {
-        int outWidth = width / factor, outHeight = height / factor;
-        ShapeMismatchException.ThrowIfLengthDiffers(destination.Length, (long)outWidth * outHeight, "BinByAveraging destination");
-        float scale = 1f / (factor * factor);
-        for (int y = 0; y < outHeight; y++)
-        {
-            var row = destination.Slice(y * outWidth, outWidth);
-            row.Clear();
-            for (int dy = 0; dy < factor; dy++)
-            {
-                var src = source.Slice((y * factor + dy) * width, width);
-                for (int x = 0; x < outWidth; x++)
-                {
-                    float sum = 0;
-                    for (int dx = 0; dx < factor; dx++)
-                        sum += src[x * factor + dx];
-                    row[x] += sum;
-                }
-            }
-            for (int x = 0; x < outWidth; x++)
-                row[x] *= scale;
-        }
     }
 }
