@@ -21,7 +21,9 @@ public static class PipelineParser
     public static Pipeline Parse(string text, string source)
     {
         var errors = new List<PipelineError>();
-        var document = SyntaxParser.Parse(text, source, validate: true);
+        // Tomlyn's semantic validation (2.10) mis-indexes sub-tables of the 3rd and later [[run]] entries and reports
+        // valid files as redefinitions; the syntax pass is enough, as duplicates are checked below with their lines.
+        var document = SyntaxParser.Parse(text, source, validate: false);
         foreach (var d in document.Diagnostics)
             errors.Add(new PipelineError(source, d.Span.Start.Line + 1, d.Message));
         if (errors.Count > 0)
