@@ -17,7 +17,7 @@ public static class MockKinds
     public static SetKind<LabelRow> Label { get; } = new("mock_label");
     public static SetKindRegistry Registry { get; } = SetKindRegistry.BuiltIn.With(Number, Label);
 
-    public static ProtocolRegistry Protocols { get; } = new([new GenerateProtocol(), new TransformProtocol(), new NumberConsensusProtocol(), new SumProtocol(), new LabelProtocol()]);
+    public static ProtocolRegistry Protocols { get; } = new([new GenerateProtocol(), new TransformProtocol(), new NumberConsensusProtocol(), new SumProtocol(), new LabelProtocol(), new CountProtocol(), new TouchProtocol()]);
 
     public static double ReadNumber(string path) => double.Parse(File.ReadAllText(path), CultureInfo.InvariantCulture);
 
@@ -170,4 +170,37 @@ public sealed class LabelProtocol : Protocol<NoParameters>
     public override IReadOnlyList<OutputPort> Outputs => [];
 
     protected override IReadOnlyList<Step> Steps(NoParameters p) => [];
+}
+
+/// <summary>Emits Count label rows without files: the input of the overhead test.</summary>
+public sealed class CountProtocol : Protocol<GenerateParameters>
+{
+    public static OutputPort<LabelRow> Labels { get; } = new("labels", MockKinds.Label, "labels");
+    public override string Name => "mock.count";
+    public override string Summary => "Emit Count labels.";
+    public override IReadOnlyList<InputPort> Inputs => [];
+    public override IReadOnlyList<OutputPort> Outputs => [Labels];
+
+    protected override IReadOnlyList<Step> Steps(GenerateParameters p) =>
+    [
+        new SetStep("count", context =>
+        {
+            for (int i = 0; i < p.Count; i++)
+                context.Emit(Labels, $"item{i:D5}", new LabelRow($"label {i}", i));
+        }),
+    ];
+}
+
+/// <summary>A per-item step that does no work but emit its row: what remains is the runner's overhead.</summary>
+public sealed class TouchProtocol : Protocol<NoParameters>
+{
+    public static InputPort<LabelRow> Labels { get; } = new("labels", MockKinds.Label, "labels");
+    public static OutputPort<LabelRow> Touched { get; } = new("touched", MockKinds.Label, "the same labels");
+    public override string Name => "mock.touch";
+    public override string Summary => "Copy each label (trivial per-item work).";
+    public override IReadOnlyList<InputPort> Inputs => [Labels];
+    public override IReadOnlyList<OutputPort> Outputs => [Touched];
+
+    protected override IReadOnlyList<Step> Steps(NoParameters p) =>
+        [new ItemStep<LabelRow>("touch", Labels, context => context.Emit(Touched, context.Row with { Count = context.Row.Count + 1 }))];
 }
