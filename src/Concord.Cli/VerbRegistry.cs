@@ -8,5 +8,10 @@ public static class VerbRegistry
     public static IReadOnlyList<IVerb> All { get; } =
     [
         new SystemVerb(),
+        new RunVerb(),
+        new ResumeVerb(),
+        new StatusVerb(),
+        new ProtocolsVerb(),
+        new ProvenanceVerb(),
     ];
 }
