@@ -54,5 +54,13 @@ public sealed class ProtocolsVerb : IVerb
         ProtocolParameters.Describe(p.ParametersType).Select(d => new ParameterSummary(
             d.Key, d.Label, (Nullable.GetUnderlyingType(d.Type) ?? d.Type).Name.ToLowerInvariant(), d.Unit,
             double.IsNaN(d.Min) ? null : d.Min, double.IsNaN(d.Max) ? null : d.Max,
-            Convert.ToString(d.Default, CultureInfo.InvariantCulture), d.Help)).ToList());
+            FormatDefault(d.Default), d.Help)).ToList());
+
+    private static string? FormatDefault(object? value) => value switch
+    {
+        null => null,
+        string s => $"\"{s}\"",
+        bool b => b ? "true" : "false",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
 }

@@ -20,6 +20,7 @@ internal sealed class RunExecution : IDisposable
     private readonly IReadOnlyDictionary<string, IReadOnlyList<long>> _inputSets;
     private readonly RunnerOptions _options;
     private int _stepPosition;
+    private SqliteCommand? _itemCommand;
 
     public RunExecution(Project project, RunInfo run, IProtocol protocol, ProtocolParameters parameters,
         IReadOnlyDictionary<string, IReadOnlyList<long>> inputSets, IReadOnlyDictionary<string, long> outputSets, RunnerOptions options)
@@ -47,6 +48,7 @@ internal sealed class RunExecution : IDisposable
     {
         foreach (var cmd in _insertCommands.Values)
             cmd.Dispose();
+        _itemCommand?.Dispose();
         Log.Dispose();
     }
 
@@ -177,13 +179,25 @@ internal sealed class RunExecution : IDisposable
             foreach (var (name, json) in buffer?.ReportsJson ?? [])
                 Project.Execute("INSERT OR REPLACE INTO reports(run_id, name, json) VALUES ($r, $n, $j)", tx, ("$r", Run.Id), ("$n", name), ("$j", json));
             if (itemKey is not null)
-                Project.Execute("INSERT OR REPLACE INTO items(run_id, step, item_key, ok, error) VALUES ($r, $s, $k, $ok, $e)", tx,
-                    ("$r", Run.Id), ("$s", step), ("$k", itemKey), ("$ok", error is null ? 1 : 0), ("$e", error));
+                RecordItem(tx, step, itemKey, error);
             else
                 Project.Execute("INSERT OR REPLACE INTO steps(run_id, step, position, total, finished_utc) VALUES ($r, $s, $p, 0, $t)", tx,
                     ("$r", Run.Id), ("$s", step), ("$p", _stepPosition), ("$t", Project.Now()));
             tx.Commit();
         }
+    }
+
+    private void RecordItem(SqliteTransaction tx, string step, string itemKey, string? error)
+    {
+        // Prepared once per run: re-preparing per item costs as much as the insert itself.
+        _itemCommand ??= Project.Command("INSERT OR REPLACE INTO items(run_id, step, item_key, ok, error) VALUES ($r, $s, $k, $ok, $e)", null,
+            ("$r", Run.Id), ("$s", ""), ("$k", ""), ("$ok", 0), ("$e", null));
+        _itemCommand.Transaction = tx;
+        _itemCommand.Parameters["$s"].Value = step;
+        _itemCommand.Parameters["$k"].Value = itemKey;
+        _itemCommand.Parameters["$ok"].Value = error is null ? 1 : 0;
+        _itemCommand.Parameters["$e"].Value = (object?)error ?? DBNull.Value;
+        _itemCommand.ExecuteNonQuery();
     }
 
     private void InsertRow(SqliteTransaction tx, OutputPort port, string key, object row, string? reason)
