@@ -10,5 +10,10 @@ public static class VerbRegistry
         new SystemVerb(),
         new InfoVerb(),
         new ConvertVerb(),
+        new RunVerb(),
+        new ResumeVerb(),
+        new StatusVerb(),
+        new ProtocolsVerb(),
+        new ProvenanceVerb(),
     ];
 }

@@ -1,7 +1,6 @@
-using Concord.Core.Fourier;
 using System.CommandLine;
-
 using Concord.Core;
+using Concord.Core.Fourier;
 using Concord.IO;
 using Concord.IO.Mrc;
 using Concord.IO.Tiff;
