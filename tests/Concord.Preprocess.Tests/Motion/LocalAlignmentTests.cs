@@ -9,13 +9,13 @@ public class LocalAlignmentTests(ITestOutputHelper output)
 {
     /// <summary>
     /// 128×128 px at 1.5 Å/px, 24 frames of 1.5 e/Å² (3.4 counts per pixel per frame), 5 px of global drift and a
-    /// quadratic local field reaching 14 px at the corners in the last frame; 3×3 patches of 64 px, frames grouped by 3.
+    /// quadratic local field reaching 16 px at the corners in the last frame; 3×3 patches of 64 px, frames grouped by 3.
     /// </summary>
     [Fact]
     public void Local_model_follows_a_deforming_field_that_a_global_fit_cannot()
     {
         const int size = 128, frames = 24;
-        var motion = MotionModel.Random(frames, size, size, totalDriftPx: 5, localAmplitudePx: 14, new Random(51));
+        var motion = MotionModel.Random(frames, size, size, totalDriftPx: 5, localAmplitudePx: 16, new Random(51));
         using var movie = SimulatedMovies.Render(size, size, 1.5, motion, CameraModel.Ideal(size, size), new ExposureModel(1.5, frames),
             SimulatedMovies.BlobPhase(size, size, 52, blobs: 150, amplitude: 0.25), seed: 53, fft: SimulatedMovies.FastFft);
         var options = new MotionCorrectionOptions { PatchesX = 3, PatchesY = 3, GroupFrames = 3, MaxIterations = 6, MaxDegreeOfParallelism = 2 };

@@ -84,7 +84,7 @@ public sealed class MotionCorrector
 
     private Complex32[] ForwardFrames(ImageStack movie, GainCorrectionSettings? gain, FftShape shape, ParallelOptions parallel, IProgress<WorkProgress>? progress)
     {
-        using var prepared = gain is null ? null : GainCorrection.Prepare(gain, movie.Width, movie.Height);
+        using var prepared = gain is null ? null : GainCorrection.Prepare(GainCorrection.WithDetectedDefects(movie, gain), movie.Width, movie.Height);
         var spectra = new Complex32[movie.Count * shape.ComplexLength];
         var plan = _fft.GetPlan(shape);
         int done = 0;
