@@ -1,0 +1,89 @@
+using Concord.Core;
+using Concord.Core.Fourier;
+
+namespace Concord.Preprocess.Methods.Motion;
+
+/// <summary>
+/// Exposure filtering after Grant &amp; Grigorieff (2015, eLife 4:e06980). Radiation damage fades frequency k after an
+/// exposure N as exp(−N / (2·Ne(k))) with the critical exposure Ne(k) = 0.245·k^−1.665 + 2.81 e/Å² (k in 1/Å, at
+/// 300 kV). Frame f, which has received N_f e/Å² by its end (RELION's convention), is weighted at each frequency by
+/// q_f(k) = exp(−N_f / (2·Ne(k))), and the weights are normalised per frequency by √(F / Σ_g q_g(k)²) (their Eq. 9,
+/// times √F). The sum of F frames of equal noise then keeps the noise power of an unweighted sum at every frequency
+/// while the signal-bearing early frames count more; at frequencies where no damage has occurred the weights are all 1,
+/// so the weighted sum equals the plain sum. RELION divides by √(Σ q²) only, which differs by the constant √F.
+/// </summary>
+public static class DoseWeighting
+{
+    /// <summary>Critical exposure Ne(k) in e/Å² at 300 kV (∞ at k = 0).</summary>
+    public static double CriticalExposure(double frequencyPerA) =>
+        frequencyPerA > 0 ? (0.245 * Math.Pow(frequencyPerA, -1.665)) + 2.81 : double.PositiveInfinity;
+
+    /// <summary>
+    /// Factor turning an exposure at <paramref name="voltageKv"/> into the 300 kV equivalent: 1 at 300 kV and 1/0.8 at
+    /// 200 kV (damage per electron is higher at lower voltage; Grant &amp; Grigorieff 2015, as RELION and cisTEM use).
+    /// </summary>
+    public static double VoltageScale(double voltageKv) => voltageKv switch
+    {
+        >= 299 and <= 301 => 1,
+        >= 199 and <= 201 => 1 / 0.8,
+        _ => throw new InvalidParameterException(nameof(voltageKv), $"dose weighting knows the critical exposure at 300 and 200 kV only, got {voltageKv} kV."),
+    };
+
+    /// <summary>300 kV-equivalent exposure at the end of each frame: (pre + (f + 1)·dose per frame)·voltage scale.</summary>
+    public static double[] FrameExposures(int frames, double dosePerFrameEA2, double preExposureEA2, double voltageKv)
+    {
+        double scale = VoltageScale(voltageKv);
+        var exposures = new double[frames];
+        for (int f = 0; f < frames; f++)
+            exposures[f] = (preExposureEA2 + ((f + 1) * dosePerFrameEA2)) * scale;
+        return exposures;
+    }
+
+    /// <summary>
+    /// Writes Σ_f w_f(k)·A_f(k) into <paramref name="destination"/>: <paramref name="alignedSpectra"/> holds the frames'
+    /// half-complex spectra one after another, <paramref name="exposures"/> the exposure of each (see <see cref="FrameExposures"/>).
+    /// </summary>
+    public static void WeightedSum(ReadOnlySpan<Complex32> alignedSpectra, FftShape shape, double pixelSizeA, ReadOnlySpan<double> exposures, Span<Complex32> destination)
+    {
+        int frames = exposures.Length, c = shape.ComplexLength;
+        ShapeMismatchException.ThrowIfLengthDiffers(alignedSpectra.Length, (long)frames * c, "dose weighting spectra");
+        ShapeMismatchException.ThrowIfLengthDiffers(destination.Length, c, "dose weighted sum");
+        if (!(pixelSizeA > 0))
+            throw new InvalidParameterException(nameof(pixelSizeA), $"must be positive, got {pixelSizeA} Å.");
+        Span<double> weights = frames <= 512 ? stackalloc double[frames] : new double[frames];
+        int i = 0;
+        for (int y = 0; y < shape.NY; y++)
+        {
+            double fy = FourierLayout.FrequencyOfIndex(y, shape.NY) / (shape.NY * pixelSizeA);
+            for (int kx = 0; kx < shape.HalfNX; kx++, i++)
+            {
+                double fx = kx / (shape.NX * pixelSizeA);
+                FrameWeights(Math.Sqrt((fx * fx) + (fy * fy)), exposures, weights);
+                float re = 0, im = 0;
+                for (int f = 0; f < frames; f++)
+                {
+                    var a = alignedSpectra[(f * c) + i];
+                    re += (float)weights[f] * a.Re;
+                    im += (float)weights[f] * a.Im;
+                }
+                destination[i] = new Complex32(re, im);
+            }
+        }
+    }
+
+    /// <summary>The normalised weights w_f at one spatial frequency (1/Å).</summary>
+    public static void FrameWeights(double frequencyPerA, ReadOnlySpan<double> exposures, Span<double> weights)
+    {
+        double twoNe = 2 * CriticalExposure(frequencyPerA);
+        double sumSquares = 0;
+        for (int f = 0; f < exposures.Length; f++)
+        {
+            weights[f] = Math.Exp(-exposures[f] / twoNe);
+            sumSquares += weights[f] * weights[f];
+        }
+        // Beyond a few Å the late-frame weights underflow; the normalisation keeps the sum's noise power in any case.
+        double norm = sumSquares > 0 ? Math.Sqrt(exposures.Length / sumSquares) : 0;
+        for (int f = 0; f < exposures.Length; f++)
+            weights[f] *= norm;
+    }
+}
