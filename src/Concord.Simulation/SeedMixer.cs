@@ -9,10 +9,12 @@ public static class SeedMixer
 {
     public static int Derive(int seed, params ReadOnlySpan<long> keys)
     {
-        ulong state = (ulong)(uint)seed;
+        // Mix the seed before combining, and mix each key on its own: XOR-ing raw seed and key would make
+        // (seed, key) and (seed ^ key ^ k', k') collide, reusing noise across movies and frames.
+        ulong state = Mix((ulong)(uint)seed);
         foreach (long k in keys)
-            state = Mix(state ^ (ulong)k);
-        return (int)(Mix(state) >> 33);
+            state = Mix(state + Mix((ulong)k ^ 0xD1B54A32D192ED03UL));
+        return (int)(state >> 33);
     }
 
     private static ulong Mix(ulong z)

@@ -4,7 +4,8 @@ namespace Concord.Simulation.Movies;
 /// Beam-induced motion of a movie as ground truth: a global trajectory (fast initial drift that decays, plus a small
 /// random walk, as seen in real data; Brilot et al. 2012) and a smooth local deformation that grows with exposure,
 /// expressed as a quadratic polynomial of the position in the field of view (MotionCor2's model; Zheng et al. 2017).
-/// Shifts are in pixels, frame 0 is the reference position (shift 0); positions are in pixels from the image centre.
+/// Shifts are in pixels, frame 0 is the reference position (shift 0); positions (x, y) are pixel coordinates 0…W, 0…H,
+/// mapped internally to [−1, 1] about the image centre for the polynomial.
 /// </summary>
 public sealed class MotionModel
 {
