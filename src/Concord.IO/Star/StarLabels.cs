@@ -88,6 +88,30 @@ public static class StarLabels
     public static readonly StarLabel EstimatedResolution = D("rlnEstimatedResolution", "Å", "estimated resolution of the class");
     public static readonly StarLabel OverallFourierCompleteness = D("rlnOverallFourierCompleteness", "", "Fourier completeness of the class");
 
+    // Motion correction (RELION's per-movie motion STAR, data_global_shift).
+    public static readonly StarLabel MicrographFrameNumber = I("rlnMicrographFrameNumber", "1-based frame number");
+    public static readonly StarLabel MicrographShiftX = D("rlnMicrographShiftX", "px", "shift that aligns the frame, X (unbinned px)");
+    public static readonly StarLabel MicrographShiftY = D("rlnMicrographShiftY", "px", "shift that aligns the frame, Y (unbinned px)");
+
+    // FSC tables (RELION postprocess layout).
+    public static readonly StarLabel SpectralIndex = I("rlnSpectralIndex", "Fourier shell index");
+    public static readonly StarLabel Resolution = D("rlnResolution", "1/Å", "spatial frequency of the shell");
+    public static readonly StarLabel AngstromResolution = D("rlnAngstromResolution", "Å", "resolution of the shell");
+    public static readonly StarLabel FourierShellCorrelation = D("rlnFourierShellCorrelation", "", "FSC in the shell");
+    public static readonly StarLabel FourierShellCorrelationUnmaskedMaps = D("rlnFourierShellCorrelationUnmaskedMaps", "", "FSC of the unmasked maps");
+    public static readonly StarLabel FourierShellCorrelationMaskedMaps = D("rlnFourierShellCorrelationMaskedMaps", "", "FSC of the masked maps");
+    public static readonly StarLabel CorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps = D("rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps", "", "FSC of the phase-randomised masked maps");
+    public static readonly StarLabel FourierShellCorrelationCorrected = D("rlnFourierShellCorrelationCorrected", "", "masked FSC corrected for the mask (Chen et al. 2013)");
+    public static readonly StarLabel FinalResolution = D("rlnFinalResolution", "Å", "resolution at FSC = 0.143");
+
+    // Concord's own labels (ground truth and consensus figures); RELION ignores labels it does not know.
+    public static readonly StarLabel ConcordConformation = I("rlnConcordConformation", "true conformation (1-based) of a simulated particle, 0 for junk");
+    public static readonly StarLabel ConcordJunk = S("rlnConcordJunk", "kind of junk of a simulated particle: None, Fragment, OffCentre, Empty");
+    public static readonly StarLabel ConcordIceThickness = D("rlnConcordIceThickness", "Å", "true ice thickness at the centre of a simulated micrograph");
+    public static readonly StarLabel ConcordDefect = S("rlnConcordDefect", "what a simulated micrograph was spoiled by on purpose (None if good)");
+    public static readonly StarLabel ConcordBadRegionMask = S("rlnConcordBadRegionMask", "mask of contaminated regions of a simulated micrograph (1 = bad)");
+    public static readonly StarLabel ConcordConformationsAvailable = I("rlnConcordConformations", "number of conformations in a simulation");
+
     /// <summary>Every label above, for lookup by name.</summary>
     public static IReadOnlyList<StarLabel> All { get; } =
     [
@@ -103,5 +127,10 @@ public static class StarLabels
         NrOfSignificantSamples, RandomSubset, GroupNumber, GroupName,
         ClassNumber, ReferenceImage, ClassDistribution, AccuracyRotations, AccuracyTranslationsAngst,
         EstimatedResolution, OverallFourierCompleteness,
+        MicrographFrameNumber, MicrographShiftX, MicrographShiftY,
+        SpectralIndex, Resolution, AngstromResolution, FourierShellCorrelation, FourierShellCorrelationUnmaskedMaps,
+        FourierShellCorrelationMaskedMaps, CorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps,
+        FourierShellCorrelationCorrected, FinalResolution,
+        ConcordConformation, ConcordJunk, ConcordIceThickness, ConcordDefect, ConcordBadRegionMask, ConcordConformationsAvailable,
     ];
 }
