@@ -59,7 +59,9 @@ public sealed class DemoVerb : IVerb
         using var fft = FftBackends.Create(maxDegreeOfParallelism: ctx.Threads);
         var steps = new List<Step>();
         string data = Path.Combine(folder, "Simulation");
-        var sim = ctx.WithProgress($"simulating {preset.Name}", p => SimulationWriter.Run(preset, data, seed, fft, ctx.Threads, p));
+        SimulationSummary sim;
+        using (var deterministic = FftBackends.CreateDeterministic(ctx.Threads))
+            sim = ctx.WithProgress($"simulating {preset.Name}", p => SimulationWriter.Run(preset, data, seed, deterministic, ctx.Threads, p));
         steps.Add(new Step("simulate", sim.Particles + sim.Movies, 0, $"{sim.Movies} movies, {sim.Particles} particles", data));
 
         var (kept, rejected, rms, micrographs) = CorrectMotion(preset, data, folder, fft, ctx);

@@ -29,7 +29,7 @@ public sealed class SimulateVerb : IVerb
         VerbAction.Bind(command, global, stdout, stderr, (parse, ctx) =>
         {
             var chosen = SimulationPreset.Get(parse.GetValue(preset)!);
-            using var fft = FftBackends.Create(maxDegreeOfParallelism: ctx.Threads);
+            using var fft = FftBackends.CreateDeterministic(ctx.Threads);
             var summary = ctx.WithProgress($"simulate {chosen.Name}", progress =>
                 SimulationWriter.Run(chosen, parse.GetValue(output)!, parse.GetValue(seed), fft, ctx.Threads, progress,
                     writeMovies: !parse.GetValue(noMovies), writeStack: !parse.GetValue(noStack)));

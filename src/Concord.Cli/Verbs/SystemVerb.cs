@@ -6,7 +6,7 @@ namespace Concord.Cli.Verbs;
 /// <summary>`concord system`: what Concord runs on (version, runtime, cores, memory, FFT backend), for bug reports and cluster checks.</summary>
 public sealed class SystemVerb : IVerb
 {
-    public sealed record Summary(string Version, string Runtime, string Os, int Cores, double MemoryGiB, int Threads);
+    public sealed record Summary(string Version, string Runtime, string Os, int Cores, double MemoryGiB, int Threads, string FftBackend, bool FftwAvailable);
 
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
@@ -29,6 +29,7 @@ public sealed class SystemVerb : IVerb
             ctx.Say($"runtime  {summary.Runtime} on {summary.Os}");
             ctx.Say($"cores    {summary.Cores} (using {summary.Threads} threads)");
             ctx.Say($"memory   {summary.MemoryGiB:F1} GiB");
+            ctx.Say($"FFT      {summary.FftBackend}" + (summary.FftwAvailable ? "" : " (install libfftw3-single3 for FFTW)"));
             return VerbAction.Success;
         });
         return command;
@@ -40,5 +41,13 @@ public sealed class SystemVerb : IVerb
         RuntimeInformation.OSDescription,
         Environment.ProcessorCount,
         GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024),
-        threads);
+        threads,
+        FftBackendName(),
+        Core.Fourier.FftwBackend.IsAvailable);
+
+    private static string FftBackendName()
+    {
+        using var backend = Core.Fourier.FftBackends.Create();
+        return backend.Name;
+    }
 }

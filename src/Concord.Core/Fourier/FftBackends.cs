@@ -35,6 +35,15 @@ public static class FftBackends
         _ => throw new InvalidParameterException(nameof(kind), $"unknown FFT backend kind {kind}."),
     };
 
+    /// <summary>
+    /// A backend whose results are bit-identical from run to run, for work that promises "same seed, same output"
+    /// (simulation): FFTW with FFTW_ESTIMATE (FFTW_MEASURE picks algorithms by timing, so its last bits vary between
+    /// runs), or the managed backend when FFTW is absent.
+    /// </summary>
+    public static IFftBackend CreateDeterministic(int maxDegreeOfParallelism = -1) => FftwBackend.IsAvailable
+        ? new FftwBackend(FftwPlanRigor.Estimate, maxDegreeOfParallelism)
+        : new ManagedFftBackend(maxDegreeOfParallelism);
+
     internal static ConcordException FftwMissing() => new(
         $"FFTW single precision ({FftwNative.LibraryName}) was not found. Install it (Debian/Ubuntu: " +
         "`apt-get install libfftw3-single3`; RHEL: `dnf install fftw-libs-single`) or use the managed FFT backend.");

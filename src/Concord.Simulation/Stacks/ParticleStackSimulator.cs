@@ -79,12 +79,11 @@ public static class ParticleStackSimulator
             var random = new Random(SeedMixer.Derive(seed, i));
             truth[i] = Draw(options, random, i, conformations.Count, fragmentProjector is not null);
             var t = truth[i];
-            var projector = t.Junk == JunkKind.Fragment ? fragmentProjector! : projectors[t.Conformation];
             var image = memory.Span.Slice(i * options.BoxSize * options.BoxSize, options.BoxSize * options.BoxSize);
             if (t.Junk == JunkKind.Empty)
                 image.Clear();
             else
-                Render(projector, t, options, fft, image);
+                Render(t.Junk == JunkKind.Fragment ? fragmentProjector! : projectors[t.Conformation], t, options, fft, image);
             for (int k = 0; k < image.Length; k++)
                 image[k] += (float)(noiseSigma * Movies.MotionModel.Gaussian(random));
             int finished = Interlocked.Increment(ref done);

@@ -93,3 +93,25 @@ public class MovieSimulatorTests
             Assert.Equal(a[i], b[i]);
     }
 }
+
+public class ParticleStackSimulatorTests
+{
+    [Fact]
+    public void Junk_of_every_kind_is_simulated_and_labelled()
+    {
+        var fft = new ReferenceDftBackend();
+        using var phantom = AtomicDensity.Compute(ProteinFold.Build(residues: 80, seed: 2), boxSize: 16, pixelSizeA: 4);
+        using var fragment = AtomicDensity.Compute(ProteinFold.Build(residues: 30, seed: 2), boxSize: 16, pixelSizeA: 4);
+        var options = new Stacks.ParticleStackOptions { Count = 60, BoxSize = 16, PixelSizeA = 4, Snr = 0, JunkFraction = 0.5 };
+        var (images, truth) = Stacks.ParticleStackSimulator.Simulate(options, [phantom], fragment, seed: 3, fft);
+        using (images)
+        {
+            Assert.Contains(truth, t => t.Junk == Stacks.JunkKind.Empty);
+            Assert.Contains(truth, t => t.Junk == Stacks.JunkKind.Fragment);
+            Assert.Contains(truth, t => t.Junk == Stacks.JunkKind.OffCentre);
+            foreach (var t in truth.Where(t => t.Junk == Stacks.JunkKind.Empty))
+                Assert.All(images.Slice(t.Index).ToArray(), v => Assert.Equal(0f, v));
+            Assert.All(truth.Where(t => t.Junk is Stacks.JunkKind.None or Stacks.JunkKind.OffCentre), t => Assert.Equal(0, t.Conformation));
+        }
+    }
+}
