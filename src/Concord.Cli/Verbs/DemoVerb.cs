@@ -65,7 +65,7 @@ public sealed class DemoVerb : IVerb
         steps.Add(new Step("simulate", sim.Particles + sim.Movies, 0, $"{sim.Movies} movies, {sim.Particles} particles", data));
 
         var (kept, rejected, rms, micrographs) = CorrectMotion(preset, data, folder, fft, ctx);
-        steps.Add(new Step("motion correction + drift check", kept, rejected, $"trajectory RMS error vs truth {rms:F2} px", micrographs));
+        steps.Add(new Step("motion correction + drift check", kept, rejected, $"trajectory RMS error vs truth {rms:F2} px (kept movies)", micrographs));
 
         string reconstructions = Path.Combine(folder, "Reconstruct");
         Directory.CreateDirectory(reconstructions);
@@ -115,6 +115,15 @@ public sealed class DemoVerb : IVerb
             using var frames = reader.ReadStack();
             using var result = ctx.WithProgress($"motion {name}", p => corrector.Run(frames, new GainCorrectionSettings(Gain: gain, DetectDefects: true), p, ctx.Cancellation));
             MrcWriter.Write(Path.Combine(output, name + ".mrc"), result.DoseWeightedSum ?? result.AlignedSum);
+            var verdict = DriftSanityCheck.Evaluate(name, result.Trajectory);
+            if (!verdict.Accepted)
+            {
+                rejected++;
+                ctx.Say($"rejected {name}: {verdict.Reason}");
+                continue;
+            }
+            kept++;
+            // Accuracy is scored on the movies the sanity check keeps: a rejected movie's trajectory is not used.
             var truth = StarReader.Read(Path.Combine(data, "truth", "motion", name + ".star")).Require("global_shift").RequireLoop();
             for (int f = 0; f < Math.Min(truth.RowCount, result.Trajectory.Frames); f++)
             {
@@ -123,14 +132,6 @@ public sealed class DemoVerb : IVerb
                 squared += dx * dx + dy * dy;
                 count++;
                 errors.Add(Math.Sqrt(dx * dx + dy * dy));
-            }
-            var verdict = DriftSanityCheck.Evaluate(name, result.Trajectory);
-            if (verdict.Accepted)
-                kept++;
-            else
-            {
-                rejected++;
-                ctx.Say($"rejected {name}: {verdict.Reason}");
             }
         }
         if (errors.Count > 0)
