@@ -21,9 +21,23 @@ public class ThonRingTests
         using var phantom = AtomicDensity.Compute(ProteinFold.Build(residues: 150, seed: 8), boxSize: 32, pixelSizeA: 1.5);
         var options = new MovieSimulationOptions
         {
-            Width = 512, Height = 512, PixelSizeA = 1.5, Frames = 1, DosePerFrameEA2 = 40, ParticlesPerMicrograph = 60, ParticleDiameterA = 40,
-            DefocusMinA = defocusA, DefocusMaxA = defocusA, AstigmatismMaxA = 0, CarbonProbability = 0, MeanIceCrystals = 0, MeanAggregates = 0,
-            DriftA = 0, LocalMotionA = 0, RadiationDamage = false, IceStructurePhaseRad = 0.05,
+            Width = 512,
+            Height = 512,
+            PixelSizeA = 1.5,
+            Frames = 1,
+            DosePerFrameEA2 = 40,
+            ParticlesPerMicrograph = 60,
+            ParticleDiameterA = 40,
+            DefocusMinA = defocusA,
+            DefocusMaxA = defocusA,
+            AstigmatismMaxA = 0,
+            CarbonProbability = 0,
+            MeanIceCrystals = 0,
+            MeanAggregates = 0,
+            DriftA = 0,
+            LocalMotionA = 0,
+            RadiationDamage = false,
+            IceStructurePhaseRad = 0.05,
         };
         var movie = new MovieSimulator(options, [phantom], lastModelIsJunk: false, fft)
             .Simulate("thon", seed: 4, CameraModel.Ideal(512, 512), (_, _) => { });
