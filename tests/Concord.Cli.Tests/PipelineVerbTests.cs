@@ -44,6 +44,36 @@ public sealed class PipelineVerbTests : IDisposable
     }
 
     [Fact]
+    public void Simulate_writes_tiff_movies_overrides_and_local_motion_truth()
+    {
+        Assert.Equal(0, CliHarness.Run("simulate", "--preset", "tiny", "--out", P("t"), "--tiff", "--movies", "1", "--frames", "3", "--particles", "20").ExitCode);
+        var info = Concord.IO.Tiff.TiffMovie.ReadInfo(P("t/Movies/movie_001.tif"));
+        Assert.Equal((256, 256, 3), (info.Width, info.Height, info.FrameCount));
+        Assert.False(File.Exists(P("t/Movies/movie_002.tif")));
+        var motion = Concord.IO.Star.StarReader.Read(P("t/truth/motion/movie_001.star"));
+        Assert.Equal(3, motion.Require("global_shift").RequireLoop().RowCount);
+        Assert.Equal(3 * 25, motion.Require("local_shift").RequireLoop().RowCount);
+        Assert.Equal(20, Concord.IO.Relion.RelionParticles.Read(P("t/particles.star")).Particles.Count);
+        Assert.Equal(VerbAction.BadInput, CliHarness.Run("simulate", "--preset", "tiny", "--out", P("u"), "--frames", "0").ExitCode);
+    }
+
+    [Fact]
+    public void Simulate_from_a_pdb_model_uses_its_atoms()
+    {
+        var atoms = Concord.Simulation.Phantoms.ProteinFold.Build(residues: 60, seed: 9).Atoms;
+        var lines = atoms.Select((a, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"ATOM  {i + 1,5} {a.AtomName,-4} ALA A{a.ResidueNumber,4}    {a.X,8:F3}{a.Y,8:F3}{a.Z,8:F3}{1.0,6:F2}{a.BFactorA2,6:F2}          {a.Element,2}"));
+        File.WriteAllLines(P("m.pdb"), lines);
+        Assert.Equal(0, CliHarness.Run("simulate", "--preset", "tiny", "--out", P("pdb"), "--model", P("m.pdb"), "--no-movies").ExitCode);
+        using var reader = MrcReader.Open(P("pdb/truth/map.mrc"));
+        using var map = reader.ReadVolume();
+        // The map holds the model's scattering: Σ f(0) over its atoms (C 2.51, N 2.21, O 1.98 Å), as the phantom tests pin.
+        double expected = atoms.Sum(a => Concord.Simulation.Phantoms.ScatteringFactors.For(a.Element).Forward);
+        Assert.Equal(expected, map.Span.ToArray().Sum(v => (double)v), expected * 0.01);
+        Assert.Equal(VerbAction.BadInput, CliHarness.Run("simulate", "--preset", "tiny", "--out", P("x"), "--model", P("missing.pdb")).ExitCode);
+    }
+
+    [Fact]
     public void Demo_on_tiny_runs_every_stage()
     {
         var result = CliHarness.Run("demo", "--preset", "tiny", "--project", P("demo"), "--json");

@@ -72,6 +72,9 @@ public sealed record MovieSimulationOptions
     public double LocalMotionA { get; init; } = 1.5;
     public bool RadiationDamage { get; init; } = true;
 
+    /// <summary>CTF envelope B-factor (Å²; RELION's rlnCtfBfactor, exp(−B s²/4)) standing in for partial coherence and drift within frames.</summary>
+    public double EnvelopeBFactorA2 { get; init; } = 40;
+
     /// <summary>Fraction of micrographs given one of the <see cref="MicrographDefect"/>s at random.</summary>
     public double BadMicrographFraction { get; init; }
 
@@ -153,6 +156,7 @@ public sealed class MovieSimulator
             DefocusUA = mean + astigmatism / 2,
             DefocusVA = mean - astigmatism / 2,
             DefocusAngleDeg = random.NextDouble() * 180 - 90,
+            BFactorA2 = o.EnvelopeBFactorA2,
         }.Validate();
     }
 

@@ -26,7 +26,7 @@ public sealed record SimulationSummary(string Preset, int Seed, string OutputDir
 public static class SimulationWriter
 {
     public static SimulationSummary Run(SimulationPreset preset, string outputDirectory, int seed, IFftBackend fft, int maxDegreeOfParallelism = -1,
-        IProgress<WorkProgress>? progress = null, bool writeMovies = true, bool writeStack = true)
+        IProgress<WorkProgress>? progress = null, bool writeMovies = true, bool writeStack = true, bool tiffMovies = false)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(Path.Combine(outputDirectory, "truth"));
@@ -53,7 +53,7 @@ public static class SimulationWriter
             string? moviesStar = null, gain = null;
             int movies = 0;
             if (writeMovies && preset.MovieCount > 0)
-                (moviesStar, gain, movies) = WriteMovies(preset, volumes, fragmentMap, outputDirectory, seed, fft, maxDegreeOfParallelism, progress);
+                (moviesStar, gain, movies) = WriteMovies(preset, volumes, fragmentMap, outputDirectory, seed, fft, maxDegreeOfParallelism, progress, tiffMovies);
             return new SimulationSummary(preset.Name, seed, outputDirectory, maps, particlesStar, particles, moviesStar, movies, gain, clock.Elapsed.TotalSeconds);
         }
         finally
@@ -83,7 +83,7 @@ public static class SimulationWriter
     }
 
     private static (string Star, string Gain, int Count) WriteMovies(SimulationPreset preset, IReadOnlyList<Core.Imaging.Volume> volumes, Core.Imaging.Volume fragment,
-        string outputDirectory, int seed, IFftBackend fft, int threads, IProgress<WorkProgress>? progress)
+        string outputDirectory, int seed, IFftBackend fft, int threads, IProgress<WorkProgress>? progress, bool tiff)
     {
         var o = preset.Movies;
         string dir = Path.Combine(outputDirectory, "Movies"), truthDir = Path.Combine(outputDirectory, "truth");
@@ -96,22 +96,33 @@ public static class SimulationWriter
             MrcWriter.Write(gain, g);
         var simulator = new MovieSimulator(o, [.. volumes, fragment], lastModelIsJunk: true, fft);
         var movieRows = new StarTable([StarLabels.MicrographMovieName, StarLabels.OpticsGroup]);
-        var micrographs = new StarTable([StarLabels.MicrographMovieName, StarLabels.DefocusU, StarLabels.DefocusV, StarLabels.DefocusAngle,
+        var micrographs = new StarTable([StarLabels.MicrographMovieName, StarLabels.DefocusU, StarLabels.DefocusV, StarLabels.DefocusAngle, StarLabels.CtfBfactor,
             StarLabels.ConcordIceThickness, StarLabels.ConcordDefect, StarLabels.ConcordBadRegionMask]);
         var coordinates = new StarTable([StarLabels.MicrographMovieName, StarLabels.CoordinateX, StarLabels.CoordinateY, StarLabels.AngleRot,
             StarLabels.AngleTilt, StarLabels.AnglePsi, StarLabels.ConcordConformation, StarLabels.ConcordJunk]);
         for (int m = 0; m < preset.MovieCount; m++)
         {
             string name = $"movie_{m + 1:D3}";
-            string relative = $"Movies/{name}.mrcs";
+            string relative = tiff ? $"Movies/{name}.tif" : $"Movies/{name}.mrcs";
             SimulatedMovie truth;
-            using (var writer = new MrcStackWriter(Path.Combine(outputDirectory, relative), o.Width, o.Height, o.PixelSizeA, new MrcWriteOptions { Mode = MrcMode.Int16 }))
+            // Raw frames are counts: int16 MRC or LZW-compressed 16-bit TIFF, as counting cameras write them.
+            if (tiff)
+            {
+                using var writer = new IO.Tiff.TiffMovieWriter(Path.Combine(outputDirectory, relative), o.Width, o.Height,
+                    new IO.Tiff.TiffWriteOptions(IO.Tiff.TiffPixelType.UInt16, IO.Tiff.TiffCompression.Lzw));
                 truth = simulator.Simulate(name, SeedMixer.Derive(seed, 100 + m), camera, (_, frame) => writer.Append(frame), threads);
+            }
+            else
+            {
+                using var writer = new MrcStackWriter(Path.Combine(outputDirectory, relative), o.Width, o.Height, o.PixelSizeA, new MrcWriteOptions { Mode = MrcMode.Int16 });
+                truth = simulator.Simulate(name, SeedMixer.Derive(seed, 100 + m), camera, (_, frame) => writer.Append(frame), threads);
+            }
             movieRows.AddRow(relative, "1");
             string mask = $"truth/masks/{name}_bad.mrc";
             using (var maskImage = Core.Imaging.Image2D.FromPixels(o.Width, o.Height, truth.BadRegionMask, o.PixelSizeA))
                 MrcWriter.Write(Path.Combine(outputDirectory, mask), maskImage);
-            micrographs.AddRow(relative, F(truth.Ctf.DefocusUA), F(truth.Ctf.DefocusVA), F(truth.Ctf.DefocusAngleDeg), F(truth.IceThicknessA), truth.Defect.ToString(), mask);
+            micrographs.AddRow(relative, F(truth.Ctf.DefocusUA), F(truth.Ctf.DefocusVA), F(truth.Ctf.DefocusAngleDeg), F(truth.Ctf.BFactorA2),
+                F(truth.IceThicknessA), truth.Defect.ToString(), mask);
             foreach (var p in truth.Particles)
                 coordinates.AddRow(relative, F(p.X), F(p.Y), F(p.Angles.Rot), F(p.Angles.Tilt), F(p.Angles.Psi), (p.Conformation + 1).ToString(CultureInfo.InvariantCulture),
                     p.IsJunk ? "Fragment" : "None");
@@ -128,17 +139,31 @@ public static class SimulationWriter
         return (moviesStar, gain, preset.MovieCount);
     }
 
-    /// <summary>RELION's motion layout: data_global_shift with the shift that aligns each frame to frame 1 (= −true displacement).</summary>
+    /// <summary>
+    /// RELION's motion layout: data_global_shift with the shift that aligns each frame to frame 1 (= −true
+    /// displacement); and data_local_shift: the total shift that aligns each frame (global + local) sampled on a 5×5
+    /// grid of positions, so local-motion estimates can be scored without knowing the simulator's model.
+    /// </summary>
     private static void WriteMotion(string path, MotionModel motion)
     {
-        var table = new StarTable([StarLabels.MicrographFrameNumber, StarLabels.MicrographShiftX, StarLabels.MicrographShiftY]);
+        var global = new StarTable([StarLabels.MicrographFrameNumber, StarLabels.MicrographShiftX, StarLabels.MicrographShiftY]);
         var (x0, y0) = motion.Global(0);
         for (int f = 0; f < motion.Frames; f++)
         {
             var (x, y) = motion.Global(f);
-            table.AddRow((f + 1).ToString(CultureInfo.InvariantCulture), F(-(x - x0)), F(-(y - y0)));
+            global.AddRow((f + 1).ToString(CultureInfo.InvariantCulture), F(-(x - x0)), F(-(y - y0)));
         }
-        Write(path, ("global_shift", table));
+        var local = new StarTable([StarLabels.MicrographFrameNumber, StarLabels.CoordinateX, StarLabels.CoordinateY, StarLabels.MicrographShiftX, StarLabels.MicrographShiftY]);
+        for (int f = 0; f < motion.Frames; f++)
+            for (int j = 0; j < 5; j++)
+                for (int i = 0; i < 5; i++)
+                {
+                    double px = (i + 0.5) * motion.Width / 5, py = (j + 0.5) * motion.Height / 5;
+                    var (tx, ty) = motion.Total(f, px, py);
+                    var (rx, ry) = motion.Total(0, px, py);
+                    local.AddRow((f + 1).ToString(CultureInfo.InvariantCulture), F(px), F(py), F(-(tx - rx)), F(-(ty - ry)));
+                }
+        Write(path, ("global_shift", global), ("local_shift", local));
     }
 
     private static void Write(string path, params (string Block, StarTable Table)[] blocks)

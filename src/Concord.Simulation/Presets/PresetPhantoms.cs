@@ -9,7 +9,7 @@ public static class PresetPhantoms
 {
     public static (IReadOnlyList<AtomicModel> Conformations, AtomicModel Fragment) Models(PhantomSpec spec)
     {
-        IReadOnlyList<AtomicModel> conformations = spec.Kind switch
+        IReadOnlyList<AtomicModel> conformations = spec.ModelPath is not null ? [IO.Atoms.AtomFileReader.Read(spec.ModelPath).Centered()] : spec.Kind switch
         {
             PhantomKind.Fold => [ProteinFold.Build(spec.Residues, spec.Seed)],
             PhantomKind.TwoConformations => Pair(ProteinFold.Build(spec.Residues, spec.Seed), spec.HingeAngleDeg),

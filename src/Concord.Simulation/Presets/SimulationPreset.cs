@@ -22,7 +22,9 @@ public enum PhantomKind
 /// <param name="HingeAngleDeg">Opening angle of the second conformation.</param>
 /// <param name="ShellRadiusA">Capsid radius.</param>
 /// <param name="Symmetry">Point group of the capsid (RELION name).</param>
-public sealed record PhantomSpec(PhantomKind Kind, int Residues, int BoxSize, int Seed = 17, double HingeAngleDeg = 25, double ShellRadiusA = 90, string Symmetry = "I2");
+/// <param name="ModelPath">A PDB or mmCIF file to simulate instead of the built-in molecule (null for the built-in).</param>
+public sealed record PhantomSpec(PhantomKind Kind, int Residues, int BoxSize, int Seed = 17, double HingeAngleDeg = 25, double ShellRadiusA = 90, string Symmetry = "I2",
+    string? ModelPath = null);
 
 /// <summary>A named, complete description of a simulated data set: the molecule, the movies and a particle stack.</summary>
 /// <param name="MovieCount">Number of movies (0 for none).</param>
@@ -60,6 +62,50 @@ public sealed record SimulationPreset(string Name, string Description, PhantomSp
             MovieCount: 4,
             new ParticleStackOptions { Count = 2000, BoxSize = 96, PixelSizeA = 2.5, Snr = 0.05 }),
     ];
+
+    /// <summary>This preset with the given overrides (null keeps the preset's value); absurd values are rejected.</summary>
+    public SimulationPreset With(int? movies = null, int? particles = null, int? frames = null, double? dosePerFrameEA2 = null, double? snr = null,
+        double? badFraction = null)
+    {
+        if (movies is < 0 or > 100_000)
+            throw new Core.InvalidParameterException("--movies", $"must be 0–100000, got {movies}.");
+        if (particles is < 1 or > 10_000_000)
+            throw new Core.InvalidParameterException("--particles", $"must be 1–10000000, got {particles}.");
+        if (frames is < 1 or > 1000)
+            throw new Core.InvalidParameterException("--frames", $"must be 1–1000, got {frames}.");
+        if (dosePerFrameEA2 is { } d && !(d > 0 && d < 1000))
+            throw new Core.InvalidParameterException("--dose-per-frame", $"must be a positive number of e/Å² below 1000, got {d}.");
+        if (snr is { } q && !(q >= 0 && double.IsFinite(q)))
+            throw new Core.InvalidParameterException("--snr", $"must be ≥ 0 (0 for noiseless), got {q}.");
+        if (badFraction is { } b && !(b >= 0 && b <= 1))
+            throw new Core.InvalidParameterException("--bad-fraction", $"must be between 0 and 1, got {b}.");
+        var m = Movies with
+        {
+            Frames = frames ?? Movies.Frames,
+            DosePerFrameEA2 = dosePerFrameEA2 ?? Movies.DosePerFrameEA2,
+            BadMicrographFraction = badFraction ?? Movies.BadMicrographFraction,
+        };
+        var stack = Stack is null ? null : Stack with { Count = particles ?? Stack.Count, Snr = snr ?? Stack.Snr };
+        return this with { Movies = m, MovieCount = movies ?? MovieCount, Stack = stack };
+    }
+
+    /// <summary>
+    /// This preset simulating the atoms of <paramref name="modelPath"/> (PDB/mmCIF): the particle diameter follows the
+    /// model, and a model that does not fit the preset's box is refused with the size it needs.
+    /// </summary>
+    public SimulationPreset WithModel(string modelPath)
+    {
+        var model = IO.Atoms.AtomFileReader.Read(modelPath);
+        double diameterA = 2 * model.Radius() + 10;
+        double boxA = Phantom.BoxSize * Movies.PixelSizeA;
+        if (diameterA > 0.95 * boxA)
+            throw new Core.InvalidParameterException("--model", $"{modelPath} is {diameterA:F0} Å across, more than the {boxA:F0} Å box of preset '{Name}'; use a preset with a larger box (virus: {BuiltIn[2].Phantom.BoxSize * BuiltIn[2].Movies.PixelSizeA:F0} Å).");
+        return this with
+        {
+            Phantom = Phantom with { ModelPath = modelPath, Kind = PhantomKind.Fold },
+            Movies = Movies with { ParticleDiameterA = diameterA },
+        };
+    }
 
     /// <summary>The preset called <paramref name="name"/> (case-insensitive), or an error listing the names.</summary>
     public static SimulationPreset Get(string name) =>
