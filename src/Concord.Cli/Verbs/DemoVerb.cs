@@ -104,8 +104,6 @@ public sealed class DemoVerb : IVerb
         };
         var corrector = new MotionCorrector(fft, options);
         int kept = 0, rejected = 0;
-        double squared = 0;
-        int count = 0;
         var errors = new List<double>();
         for (int m = 0; m < movies.RowCount; m++)
         {
@@ -129,14 +127,12 @@ public sealed class DemoVerb : IVerb
             {
                 double dx = result.Trajectory.Shifts[f].ShiftXPx - truth.GetDouble(f, StarLabels.MicrographShiftX);
                 double dy = result.Trajectory.Shifts[f].ShiftYPx - truth.GetDouble(f, StarLabels.MicrographShiftY);
-                squared += dx * dx + dy * dy;
-                count++;
                 errors.Add(Math.Sqrt(dx * dx + dy * dy));
             }
         }
         if (errors.Count > 0)
             Figures.SaveHistogram(Path.Combine(output, "trajectory_error.png"), "motion: per-frame error vs truth", "error (px)", errors, bins: 30);
-        return (kept, rejected, count > 0 ? Math.Sqrt(squared / count) : double.NaN, output);
+        return (kept, rejected, errors.Count > 0 ? Math.Sqrt(errors.Average(e => e * e)) : double.NaN, output);
     }
 
     private static void Print(Summary summary, VerbContext ctx)

@@ -74,9 +74,8 @@ public sealed class ReconstructVerb : IVerb
             var reader = readers.Get(p.Image.Path);
             if (reader.Width != box || reader.Height != box)
                 throw new ShapeMismatchException($"{p.Image}: image is {reader.Width}×{reader.Height}, the first particle's is {box}×{box}.");
-            var image = new float[box * box];
-            reader.ReadImage(p.Image.Index ?? 0, image);
-            ParticleSpectra.Fill(slot, image, box, p.Pose, useCtf ? p.Ctf : null, pixel, fft);
+            reader.ReadImage(p.Image.Index ?? 0, slot.Image);
+            ParticleSpectra.Fill(slot, slot.Image, box, p.Pose, useCtf ? p.Ctf : null, pixel, fft);
             slot.Half = writeHalves ? (p.RandomSubset is 1 or 2 ? p.RandomSubset - 1 : SeededHalf(i)) : 0;
         }, padding, maxResA, ctx.Threads, progress, ctx.Cancellation));
         var operators = group.Rotations.Select(r => Rotation3f.FromMatrix(r)).ToList();

@@ -12,7 +12,11 @@ public sealed class ParticleSlot
         int length = (boxSize / 2 + 1) * boxSize;
         Spectrum = new Complex32[length];
         Ctf = new float[length];
+        Image = new float[boxSize * boxSize];
     }
+
+    /// <summary>Scratch for the particle's pixels (box²), reused for every particle a worker prepares.</summary>
+    public float[] Image { get; }
 
     /// <summary>Centred half-complex spectrum of the (shifted) particle image.</summary>
     public Complex32[] Spectrum { get; }

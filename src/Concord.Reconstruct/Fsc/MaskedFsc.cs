@@ -25,15 +25,22 @@ public static class MaskedFsc
     {
         half1.RequireSameShape(half2, "masked FSC half maps");
         half1.RequireSameShape(mask, "masked FSC mask");
-        var unmasked = FourierShellCorrelation.Compute(half1, half2, fft);
+        // Each half map is transformed once: its spectrum gives the unmasked FSC and is the start of its phase randomisation.
+        var shape = new FftShape(half1.NX, half1.NY, half1.NZ);
+        var plan = fft.GetPlan(shape);
+        var spectrum1 = new Complex32[shape.ComplexLength];
+        var spectrum2 = new Complex32[shape.ComplexLength];
+        plan.Forward(half1.Span, spectrum1);
+        plan.Forward(half2.Span, spectrum2);
+        var unmasked = FourierShellCorrelation.FromSpectra(spectrum1, spectrum2, shape, half1.PixelSizeA);
         using var m1 = MaskedCopy(half1, mask);
         using var m2 = MaskedCopy(half2, mask);
         var masked = FourierShellCorrelation.Compute(m1, m2, fft);
 
         int first = unmasked.FirstShellBelow(randomizeBelowFsc);
         int randomizeAt = first < 0 ? unmasked.ShellCount - 1 : first;
-        using var r1 = RandomizedMasked(half1, mask, randomizeAt, seed, fft);
-        using var r2 = RandomizedMasked(half2, mask, randomizeAt, seed + 1, fft);
+        using var r1 = RandomizedMasked(spectrum1, half1, mask, randomizeAt, seed, plan);
+        using var r2 = RandomizedMasked(spectrum2, half2, mask, randomizeAt, seed + 1, plan);
         var random = FourierShellCorrelation.Compute(r1, r2, fft);
 
         var corrected = new double[masked.ShellCount];
@@ -52,13 +59,10 @@ public static class MaskedFsc
         return copy;
     }
 
-    private static Volume RandomizedMasked(Volume map, Volume mask, int beyondShell, int seed, IFftBackend fft)
+    /// <summary>Randomises <paramref name="spectrum"/> (the map's own transform, consumed) beyond the shell, back to real space, masked.</summary>
+    private static Volume RandomizedMasked(Complex32[] spectrum, Volume map, Volume mask, int beyondShell, int seed, IRealFft plan)
     {
-        var shape = new FftShape(map.NX, map.NY, map.NZ);
-        var plan = fft.GetPlan(shape);
-        var spectrum = new Complex32[shape.ComplexLength];
-        plan.Forward(map.Span, spectrum);
-        PhaseRandomization.RandomizeBeyond(spectrum, shape, beyondShell, seed);
+        PhaseRandomization.RandomizeBeyond(spectrum, plan.Shape, beyondShell, seed);
         var result = Volume.CreateUninitialized(map.NX, map.NY, map.NZ, map.PixelSizeA);
         plan.Inverse(spectrum, result.Span);
         System.Numerics.Tensors.TensorPrimitives.Multiply(result.Span, mask.Span, result.Span);

@@ -146,18 +146,9 @@ public sealed class MovieSimulator
     private CtfParameters DrawCtf(Random random, MicrographDefect defect)
     {
         var o = _options;
-        double mean = o.DefocusMinA + random.NextDouble() * (o.DefocusMaxA - o.DefocusMinA);
-        double astigmatism = defect == MicrographDefect.StrongAstigmatism ? 4000 + 2000 * random.NextDouble() : random.NextDouble() * o.AstigmatismMaxA;
-        return new CtfParameters
-        {
-            VoltageKv = o.VoltageKv,
-            SphericalAberrationMm = o.SphericalAberrationMm,
-            AmplitudeContrast = o.AmplitudeContrast,
-            DefocusUA = mean + astigmatism / 2,
-            DefocusVA = mean - astigmatism / 2,
-            DefocusAngleDeg = random.NextDouble() * 180 - 90,
-            BFactorA2 = o.EnvelopeBFactorA2,
-        }.Validate();
+        var (astigmatismMin, astigmatismMax) = defect == MicrographDefect.StrongAstigmatism ? (4000.0, 6000.0) : (0.0, o.AstigmatismMaxA);
+        return RandomCtf.Draw(random, o.VoltageKv, o.SphericalAberrationMm, o.AmplitudeContrast, o.DefocusMinA, o.DefocusMaxA,
+            astigmatismMin, astigmatismMax, o.EnvelopeBFactorA2);
     }
 
     /// <summary>Dart throwing: centres at least one diameter apart and one radius inside the edges.</summary>

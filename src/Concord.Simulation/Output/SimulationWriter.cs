@@ -31,7 +31,6 @@ public static class SimulationWriter
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(Path.Combine(outputDirectory, "truth"));
         var (models, fragment) = PresetPhantoms.Models(preset.Phantom with { Seed = preset.Phantom.Seed + seed });
-        double pixel = preset.Stack?.PixelSizeA ?? preset.Movies.PixelSizeA;
         var maps = new List<string>();
         var volumes = PresetPhantoms.Maps(models, preset.Phantom.BoxSize, preset.Movies.PixelSizeA, maxDegreeOfParallelism);
         using var fragmentMap = PresetPhantoms.Maps([fragment], preset.Phantom.BoxSize, preset.Movies.PixelSizeA, maxDegreeOfParallelism)[0];
@@ -47,8 +46,7 @@ public static class SimulationWriter
             int particles = 0;
             if (writeStack && preset.Stack is { } stack)
             {
-                (particlesStar, particles) = WriteStack(stack with { Count = stack.Count }, volumes, fragmentMap, outputDirectory, seed, fft, maxDegreeOfParallelism, progress);
-                pixel = stack.PixelSizeA;
+                (particlesStar, particles) = WriteStack(stack, volumes, fragmentMap, outputDirectory, seed, fft, maxDegreeOfParallelism, progress);
             }
             string? moviesStar = null, gain = null;
             int movies = 0;

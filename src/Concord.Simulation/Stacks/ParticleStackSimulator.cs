@@ -109,17 +109,7 @@ public static class ParticleStackSimulator
             double r = Math.Sqrt(ox * ox + oy * oy), target = o.BoxSize * o.PixelSizeA / 3;
             (ox, oy) = r > 0 ? (ox * target / r, oy * target / r) : (target, 0);
         }
-        double mean = o.DefocusMinA + random.NextDouble() * (o.DefocusMaxA - o.DefocusMinA);
-        double astigmatism = random.NextDouble() * o.AstigmatismMaxA;
-        var ctf = new CtfParameters
-        {
-            VoltageKv = o.VoltageKv,
-            SphericalAberrationMm = o.SphericalAberrationMm,
-            AmplitudeContrast = o.AmplitudeContrast,
-            DefocusUA = mean + astigmatism / 2,
-            DefocusVA = mean - astigmatism / 2,
-            DefocusAngleDeg = random.NextDouble() * 180 - 90,
-        }.Validate();
+        var ctf = RandomCtf.Draw(random, o.VoltageKv, o.SphericalAberrationMm, o.AmplitudeContrast, o.DefocusMinA, o.DefocusMaxA, 0, o.AstigmatismMaxA);
         return new SimulatedStackParticle(index, new Pose(angles, ox, oy), ctf, junk == JunkKind.None || junk == JunkKind.OffCentre ? random.Next(conformations) : -1,
             junk, 1 + random.Next(2));
     }

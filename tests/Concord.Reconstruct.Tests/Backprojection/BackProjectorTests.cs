@@ -26,16 +26,7 @@ public class BackProjectorTests
         return v;
     }
 
-    internal static Rotation3f RandomRotation(Random random)
-    {
-        double u1 = random.NextDouble(), u2 = random.NextDouble(), u3 = random.NextDouble();
-        double a = Math.Sqrt(1 - u1), b = Math.Sqrt(u1);
-        double w = a * Math.Sin(2 * Math.PI * u2), x = a * Math.Cos(2 * Math.PI * u2), y = b * Math.Sin(2 * Math.PI * u3), z = b * Math.Cos(2 * Math.PI * u3);
-        return new Rotation3f(
-            (float)(1 - 2 * (y * y + z * z)), (float)(2 * (x * y - z * w)), (float)(2 * (x * z + y * w)),
-            (float)(2 * (x * y + z * w)), (float)(1 - 2 * (x * x + z * z)), (float)(2 * (y * z - x * w)),
-            (float)(2 * (x * z - y * w)), (float)(2 * (y * z + x * w)), (float)(1 - 2 * (x * x + y * y)));
-    }
+    internal static Rotation3f RandomRotation(Random random) => Rotation3f.FromMatrix(Core.Geometry.RandomRotations.NextMatrix(random));
 
     private static double Correlation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
