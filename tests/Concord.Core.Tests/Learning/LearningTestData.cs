@@ -55,8 +55,8 @@ internal static class LearningTestData
     private static double Gaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
-    /// <summary>‖a − b‖ / max(‖a‖, ‖b‖): the usual relative error of a gradient check.</summary>
-    public static double RelativeError(ReadOnlySpan<double> analytic, ReadOnlySpan<double> numeric)
+    /// <summary>‖a − b‖ / max(‖a‖, ‖b‖, floor): the usual relative error of a gradient check (the floor keeps gradients that are exactly zero, such as a bias before batch normalisation, from dividing noise by noise).</summary>
+    public static double RelativeError(ReadOnlySpan<double> analytic, ReadOnlySpan<double> numeric, double floor = 1e-12)
     {
         double diff = 0, a = 0, b = 0;
         for (int i = 0; i < analytic.Length; i++)
@@ -65,6 +65,6 @@ internal static class LearningTestData
             a += analytic[i] * analytic[i];
             b += numeric[i] * numeric[i];
         }
-        return Math.Sqrt(diff) / Math.Max(Math.Sqrt(Math.Max(a, b)), 1e-12);
+        return Math.Sqrt(diff) / Math.Max(Math.Sqrt(Math.Max(a, b)), floor);
     }
 }

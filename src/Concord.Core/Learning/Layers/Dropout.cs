@@ -57,7 +57,7 @@ public sealed class Dropout : Layer
     {
         if (inputGradient is null)
             return;
-        if (Rate == 0)
+        if (!context.Training || Rate == 0)
         {
             outputGradient.Span.CopyTo(inputGradient.Span);
             return;
