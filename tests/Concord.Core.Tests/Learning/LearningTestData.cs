@@ -18,9 +18,9 @@ internal static class LearningTestData
         Tensor4.Wrap(Uniform(count * shape.Size, seed), count, shape);
 
     /// <summary>
-    /// Two classes of noisy <paramref name="size"/>² patches at random positions (±4 px) and orientations: label 1 is an
-    /// elongated Gaussian blob (σ 2 × 3.5 px, a "particle"), label 0 a thin ring of radius 6 px of the same peak height
-    /// (a "contaminant"); white noise of standard deviation <paramref name="noise"/> on both. Classes alternate.
+    /// Two classes of noisy <paramref name="size"/>² patches at random positions (±size/8 px) and orientations: label 1
+    /// is an elongated Gaussian blob (σ size/7 × size/12, a "particle"), label 0 a thin ring of radius size/4 and the
+    /// same peak height (a "contaminant"); white noise of standard deviation <paramref name="noise"/> on both. Classes alternate.
     /// </summary>
     public static (Tensor4 Patches, float[] Labels) BlobsAndRings(int count, int size, int seed, double noise = 0.6)
     {
@@ -31,8 +31,9 @@ internal static class LearningTestData
         {
             bool blob = n % 2 == 0;
             labels[n] = blob ? 1f : 0f;
-            double cx = ((size - 1) / 2.0) + ((rng.NextDouble() * 8) - 4);
-            double cy = ((size - 1) / 2.0) + ((rng.NextDouble() * 8) - 4);
+            double shift = size / 8.0, sigmaLong = size / 7.0, sigmaShort = size / 12.0, radius = size / 4.0;
+            double cx = ((size - 1) / 2.0) + ((rng.NextDouble() * 2 * shift) - shift);
+            double cy = ((size - 1) / 2.0) + ((rng.NextDouble() * 2 * shift) - shift);
             double angle = rng.NextDouble() * Math.PI;
             double cos = Math.Cos(angle), sin = Math.Sin(angle);
             var sample = patches.Sample(n);
@@ -43,8 +44,8 @@ internal static class LearningTestData
                     double dx = x - cx, dy = y - cy;
                     double u = (cos * dx) + (sin * dy), v = (-sin * dx) + (cos * dy);
                     double signal = blob
-                        ? Math.Exp(-0.5 * (((u * u) / (3.5 * 3.5)) + ((v * v) / (2.0 * 2.0))))
-                        : Math.Exp(-0.5 * Math.Pow((Math.Sqrt((dx * dx) + (dy * dy)) - 6) / 1.0, 2));
+                        ? Math.Exp(-0.5 * (((u * u) / (sigmaLong * sigmaLong)) + ((v * v) / (sigmaShort * sigmaShort))))
+                        : Math.Exp(-0.5 * Math.Pow(Math.Sqrt((dx * dx) + (dy * dy)) - radius, 2));
                     sample[(y * size) + x] = (float)(signal + (noise * Gaussian(rng)));
                 }
             }

@@ -48,9 +48,9 @@ public class TrainingTests
     [Fact]
     public void DefaultNetwork_SeparatesBlobsFromRings_OnHeldOutPatches()
     {
-        var (patches, labels) = LearningTestData.BlobsAndRings(400, 24, seed: 5);
-        var (test, testLabels) = LearningTestData.BlobsAndRings(200, 24, seed: 6);
-        var model = DeepConsensusNetwork.Create(24, seed: 2);
+        var (patches, labels) = LearningTestData.BlobsAndRings(400, 16, seed: 5);
+        var (test, testLabels) = LearningTestData.BlobsAndRings(200, 16, seed: 6);
+        var model = DeepConsensusNetwork.Create(16, seed: 2);
         var options = new TrainingOptions { Epochs = 4, BatchSize = 16, LearningRate = 4e-3, Seed = 4, ValidationFraction = 0.1, EarlyStoppingPatience = 3, MaxDegreeOfParallelism = 2 };
         var history = model.Train(patches, labels, options);
         var probabilities = model.Predict(test, 2);
