@@ -40,34 +40,52 @@ public sealed class MaxPool2D : Layer
         var outShape = OutputShape;
         var x = input.Sample(n);
         var y = output.Sample(n);
+        var sampleWinners = winners is null ? [] : winners.AsSpan(n * outShape.Size, outShape.Size);
         int inPlane = inShape.Height * inShape.Width, w = inShape.Width;
         int o = 0;
         for (int c = 0; c < outShape.Channels; c++)
         {
             for (int oy = 0; oy < outShape.Height; oy++)
             {
+                int windowRow = (c * inPlane) + (oy * PoolSize * w);
                 for (int ox = 0; ox < outShape.Width; ox++, o++)
                 {
-                    int best = (c * inPlane) + (oy * PoolSize * w) + (ox * PoolSize);
-                    float bestValue = x[best];
-                    for (int dy = 0; dy < PoolSize; dy++)
-                    {
-                        int rowStart = (c * inPlane) + (((oy * PoolSize) + dy) * w) + (ox * PoolSize);
-                        for (int dx = 0; dx < PoolSize; dx++)
-                        {
-                            if (x[rowStart + dx] > bestValue)
-                            {
-                                bestValue = x[rowStart + dx];
-                                best = rowStart + dx;
-                            }
-                        }
-                    }
-                    y[o] = bestValue;
+                    int best = PoolSize == 2 ? Winner2x2(x, windowRow + (2 * ox), w) : Winner(x, windowRow + (ox * PoolSize), w);
+                    y[o] = x[best];
                     if (winners is not null)
-                        winners[(n * outShape.Size) + o] = best;
+                        sampleWinners[o] = best;
                 }
             }
         }
+    }
+
+    /// <summary>Index of the largest value of the window whose top-left corner is <paramref name="corner"/>; the first in row order wins ties.</summary>
+    private int Winner(ReadOnlySpan<float> x, int corner, int width)
+    {
+        int best = corner;
+        for (int dy = 0; dy < PoolSize; dy++)
+        {
+            var row = x.Slice(corner + (dy * width), PoolSize);
+            for (int dx = 0; dx < PoolSize; dx++)
+            {
+                if (row[dx] > x[best])
+                    best = corner + (dy * width) + dx;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>The 2×2 case of <see cref="Winner"/> unrolled (the default network pools only 2×2), with the same tie rule.</summary>
+    private static int Winner2x2(ReadOnlySpan<float> x, int corner, int width)
+    {
+        int best = corner;
+        if (x[corner + 1] > x[best])
+            best = corner + 1;
+        if (x[corner + width] > x[best])
+            best = corner + width;
+        if (x[corner + width + 1] > x[best])
+            best = corner + width + 1;
+        return best;
     }
 
     internal override void Backward(Tensor4 input, Tensor4 output, Tensor4 outputGradient, Tensor4? inputGradient, PassContext context)

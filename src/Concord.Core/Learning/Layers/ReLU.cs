@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Concord.Core.Learning.Layers;
 
@@ -16,10 +17,15 @@ public sealed class ReLU : Layer
     {
         if (inputGradient is null)
             return;
-        var y = output.Span;
-        var dy = outputGradient.Span;
+        ReadOnlySpan<float> y = output.Span, dy = outputGradient.Span;
         var dx = inputGradient.Span;
-        for (int i = 0; i < dx.Length; i++)
+        int i = 0;
+        for (; i + Vector256<float>.Count <= dx.Length; i += Vector256<float>.Count)
+        {
+            var positive = Vector256.GreaterThan(Vector256.Create(y.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero);
+            Vector256.ConditionalSelect(positive, Vector256.Create(dy.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero).CopyTo(dx.Slice(i, Vector256<float>.Count));
+        }
+        for (; i < dx.Length; i++)
             dx[i] = y[i] > 0f ? dy[i] : 0f;
     }
 }
