@@ -57,6 +57,7 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccur
 
 /// <summary>
 /// What training did: one entry per epoch run, the epoch whose weights the model holds at the end (the best validation
-/// loss when early stopping is on, else the last), whether it stopped early, and the training throughput.
+/// loss when early stopping is on, else the last), whether it stopped early, the split sizes, and the throughput:
+/// training patches × epochs run per wall-clock second, validation passes included.
 /// </summary>
 public sealed record TrainingHistory(IReadOnlyList<EpochMetrics> Epochs, int BestEpoch, bool StoppedEarly, int TrainingCount, int ValidationCount, double PatchesPerSecond);
