@@ -12,15 +12,12 @@ namespace Concord.Ctf.Methods.Periodogram;
 /// mean defocus, astigmatism and angle on the 2D spectrum, and a Nelder–Mead refinement of U, V, angle (and phase
 /// shift), all maximising the normalised cross-correlation with CTF² over the fit band
 /// (<see cref="SpectrumFitTarget"/>). The fit score is that correlation; the maximum resolution is CTFFIND4's fit
-/// resolution (<see cref="EquiphaseProfile.FitResolutionA"/>). Figures: "IceRingRatio" (see <see cref="IceRing"/>) and
-/// "Tiles". Stateless apart from the injected FFT backend, so one instance serves many threads.
+/// resolution (<see cref="EquiphaseProfile.FitResolutionA"/>). Figures: <see cref="CtfFigures.IceRingRatio"/> (see <see cref="IceRing"/>)
+/// and <see cref="CtfFigures.Tiles"/>. Stateless apart from the injected FFT backend, so one instance serves many threads.
 /// </summary>
 public sealed class PeriodogramEstimator : ICtfEstimator
 {
     public const string MethodName = "periodogram";
-
-    /// <summary>Name of the <see cref="CtfEstimate.Figures"/> entry holding the ice-ring band ratio.</summary>
-    public const string IceRingFigure = "IceRingRatio";
 
     private readonly IFftBackend _fft;
 
@@ -55,8 +52,8 @@ public sealed class PeriodogramEstimator : ICtfEstimator
         var profile = EquiphaseProfile.Compute(subtracted, spectrum.Size, spectrum.FrequencyStep, model, band.LowFrequency);
         var figures = new Dictionary<string, double>
         {
-            ["Tiles"] = spectrum.Tiles,
-            [IceRingFigure] = IceRing.Ratio(spectrum),
+            [CtfFigures.Tiles] = spectrum.Tiles,
+            [CtfFigures.IceRingRatio] = IceRing.Ratio(spectrum),
         };
         return new CtfEstimate(MethodName, best, score, profile.FitResolutionA(band.LowFrequency), figures);
     }
