@@ -8,7 +8,7 @@ namespace Concord.Ctf.Consensus;
 /// estimates not coinciding up to 4 Å after Marabini et al. 2015, too much astigmatism, too low a fit correlation).
 /// The chapter's correlation threshold (0.03) is on Xmipp's model-to-data scale; this one applies to the primary
 /// (first) estimate's own fit score, CTFFIND4's cross-correlation for the periodogram method, where good Thon rings
-/// score 0.2–0.4 and noise about 0.03, so the default is 0.1.
+/// score 0.2–0.6 and noise about 0.03, so the default is 0.1.
 /// </summary>
 public sealed record CtfConsensusSettings
 {

@@ -22,16 +22,20 @@ public sealed record EquiphaseProfile(double[] FrequencyPerA, double[] Data, dou
     /// </summary>
     public static EquiphaseProfile Compute(float[] spectrum, int size, double step, CtfModel ctf, double lowFrequency)
     {
-        int half = size / 2, bins = half + 1;
+        // Pixels map to continuous equivalent frequencies, so the profile can be binned finer than the spectrum's grid;
+        // half-pixel bins keep rings of 2–3 px period (high defocus near the fit limit) resolved in 1D.
+        int half = size / 2, bins = 2 * half + 1;
+        double pixelStep = step;
+        step /= 2;
         var sums = new double[bins];
         var counts = new int[bins];
         double meanDefocus = ctf.Parameters.DefocusAverageA;
         for (int y = 0; y < size; y++)
         {
-            double sy = (y - half) * step;
+            double sy = (y - half) * pixelStep;
             for (int x = half; x < size; x++)
             {
-                double sx = (x - half) * step;
+                double sx = (x - half) * pixelStep;
                 double s = EquivalentFrequency(ctf, meanDefocus, ctf.Gamma(sx, sy));
                 int bin = (int)Math.Round(s / step);
                 if (double.IsFinite(s) && bin < bins)
@@ -52,7 +56,7 @@ public sealed record EquiphaseProfile(double[] FrequencyPerA, double[] Data, dou
             model[b] = Math.Sin(gamma) * Math.Sin(gamma);
         }
         int lowBin = Math.Max(1, (int)Math.Ceiling(lowFrequency / step));
-        return new EquiphaseProfile(frequency, data, model, WindowedCorrelation(ctf, meanDefocus, frequency, data, model, step, lowBin));
+        return new EquiphaseProfile(frequency, data, model, WindowedCorrelation(ctf, meanDefocus, frequency, data, model, pixelStep, step, lowBin));
     }
 
     /// <summary>
@@ -98,16 +102,18 @@ public sealed record EquiphaseProfile(double[] FrequencyPerA, double[] Data, dou
         return x >= 0 ? Math.Sqrt(x) : double.NaN;
     }
 
-    private static double[] WindowedCorrelation(CtfModel ctf, double defocusA, double[] frequency, double[] data, double[] model, double step, int lowBin)
+    private static double[] WindowedCorrelation(CtfModel ctf, double defocusA, double[] frequency, double[] data, double[] model, double pixelStep, double step, int lowBin)
     {
         var cc = new double[frequency.Length];
         for (int b = 0; b < frequency.Length; b++)
         {
             double s = frequency[b];
             double slope = Math.Abs(-2 * ctf.DefocusTermK1 * defocusA * s + 4 * ctf.SphericalTermK2 * s * s * s);
-            // One period of sin²γ spans Δγ = π; below 3 bins per period the profile cannot resolve the rings.
-            double periodBins = slope > 0 ? Math.PI / slope / step : double.PositiveInfinity;
-            if (periodBins < 3)
+            // One period of sin²γ spans Δγ = π. Rings closer than 2 px of the spectrum are undersampled (aliased) there,
+            // so the fit cannot be said to hold beyond that frequency.
+            double period = slope > 0 ? Math.PI / slope : double.PositiveInfinity;
+            double periodBins = period / step;
+            if (period < 2 * pixelStep)
             {
                 cc[b] = double.NaN;
                 continue;
