@@ -30,6 +30,9 @@ public sealed record CtfTestMicrographOptions
     public double StrongAstigmatismMinA { get; init; } = 3500;
     public double StrongAstigmatismMaxA { get; init; } = 5000;
 
+    /// <summary>Phase-plate phase shift of every micrograph (degrees; 0 without a phase plate).</summary>
+    public double PhaseShiftDeg { get; init; }
+
     /// <summary>CTF envelope B-factor (Å², exp(−B s²/4)): partial coherence, drift and damage in one.</summary>
     public double EnvelopeBFactorA2 { get; init; } = 80;
 
@@ -131,7 +134,7 @@ public sealed class CtfTestMicrographs
             ? (o.StrongAstigmatismMinA, o.StrongAstigmatismMaxA)
             : (0.0, o.AstigmatismMaxA);
         var ctf = RandomCtf.Draw(random, o.VoltageKv, o.SphericalAberrationMm, o.AmplitudeContrast, o.DefocusMinA, o.DefocusMaxA,
-            astigmatismMin, astigmatismMax, o.EnvelopeBFactorA2);
+            astigmatismMin, astigmatismMax, o.EnvelopeBFactorA2) with { PhaseShiftDeg = o.PhaseShiftDeg };
         double drift = defect == MicrographDefect.HeavyDrift ? o.HeavyDriftMinA + random.NextDouble() * (o.HeavyDriftMaxA - o.HeavyDriftMinA) : 0;
         double driftAngleDeg = defect == MicrographDefect.HeavyDrift ? random.NextDouble() * 180 : 0;
 

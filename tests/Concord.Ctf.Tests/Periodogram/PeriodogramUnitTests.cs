@@ -98,4 +98,16 @@ public class PeriodogramUnitTests
         var error = Assert.Throws<InvalidParameterException>(() => CtfEstimators.Create("no-such-method", fft));
         Assert.Contains("periodogram", error.Message);
     }
+
+    [Fact]
+    public void APhasePlateShiftIsFittedWhenAsked()
+    {
+        var options = TestMicrographs.Options with { PhaseShiftDeg = 60 };
+        using var m = TestMicrographs.Make(1, 17, MicrographDefect.None, options);
+        using var fft = FftBackends.Create();
+        var settings = TestMicrographs.SettingsFor(options) with { FitPhaseShift = true };
+        var e = new PeriodogramEstimator(fft).Estimate(m.Micrograph, settings);
+        Assert.InRange(e.Ctf.PhaseShiftDeg, 50, 70);
+        Assert.True(TestMicrographs.RelativeDefocusError(e.Ctf, m.Ctf) < 0.02, $"{e.Ctf} vs {m.Ctf}");
+    }
 }
