@@ -133,8 +133,9 @@ public sealed class CtfTestMicrographs
         var (astigmatismMin, astigmatismMax) = defect == MicrographDefect.StrongAstigmatism
             ? (o.StrongAstigmatismMinA, o.StrongAstigmatismMaxA)
             : (0.0, o.AstigmatismMaxA);
-        var ctf = RandomCtf.Draw(random, o.VoltageKv, o.SphericalAberrationMm, o.AmplitudeContrast, o.DefocusMinA, o.DefocusMaxA,
-            astigmatismMin, astigmatismMax, o.EnvelopeBFactorA2) with { PhaseShiftDeg = o.PhaseShiftDeg };
+        var drawn = RandomCtf.Draw(random, o.VoltageKv, o.SphericalAberrationMm, o.AmplitudeContrast, o.DefocusMinA, o.DefocusMaxA,
+            astigmatismMin, astigmatismMax, o.EnvelopeBFactorA2);
+        var ctf = drawn with { PhaseShiftDeg = o.PhaseShiftDeg };
         double drift = defect == MicrographDefect.HeavyDrift ? o.HeavyDriftMinA + random.NextDouble() * (o.HeavyDriftMaxA - o.HeavyDriftMinA) : 0;
         double driftAngleDeg = defect == MicrographDefect.HeavyDrift ? random.NextDouble() * 180 : 0;
 
