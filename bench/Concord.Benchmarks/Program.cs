@@ -6,12 +6,15 @@ public static class Program
 {
     /// <summary>
     /// Pick benchmarks with BenchmarkDotNet's switcher, e.g. <c>--filter *Fft* --job short</c>; or
-    /// <c>fft-ratios [rounds]</c> for the interleaved best-of-N ratio check (<see cref="FftRatioCheck"/>).
+    /// <c>fft-ratios [rounds]</c> for the interleaved best-of-N ratio check (<see cref="FftRatioCheck"/>); or
+    /// <c>ctf-speed [count] [size]</c> for seconds per micrograph of the periodogram CTF estimator (<see cref="CtfSpeedCheck"/>).
     /// </summary>
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "fft-ratios")
             FftRatioCheck.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+        else if (args.Length > 0 && args[0] == "ctf-speed")
+            CtfSpeedCheck.Run(CtfSpeedCheck.Parse(args, 1, 5), CtfSpeedCheck.Parse(args, 2, 4096));
         else
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }

@@ -13,6 +13,7 @@ public static class VerbRegistry
         new SimulateVerb(),
         new ReconstructVerb(),
         new FscVerb(),
+        new CtfVerb(),
         new DemoVerb(),
         new RunVerb(),
         new ResumeVerb(),

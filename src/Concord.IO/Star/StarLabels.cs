@@ -111,6 +111,11 @@ public static class StarLabels
     public static readonly StarLabel ConcordDefect = S("rlnConcordDefect", "what a simulated micrograph was spoiled by on purpose (None if good)");
     public static readonly StarLabel ConcordBadRegionMask = S("rlnConcordBadRegionMask", "mask of contaminated regions of a simulated micrograph (1 = bad)");
     public static readonly StarLabel ConcordConformationsAvailable = I("rlnConcordConformations", "number of conformations in a simulation");
+    public static readonly StarLabel ConcordCtfMethod = S("rlnConcordCtfMethod", "CTF estimator that produced the row's CTF (periodogram, parametric, consensus)");
+    public static readonly StarLabel ConcordCtfIceRingRatio = D("rlnConcordCtfIceRingRatio", "", "ice-ring band (3.7 Å) amplitude over its flanks; about 1 for vitreous ice");
+    public static readonly StarLabel ConcordCtfAgreementResolution = D("rlnConcordCtfAgreementResolution", "Å", "resolution up to which two CTF estimates agree within 90° of phase (Marabini et al. 2015)");
+    public static readonly StarLabel ConcordCtfPlot = S("rlnConcordCtfPlot", "diagnostic PNG of the CTF fit (spectrum beside the model)");
+    public static readonly StarLabel ConcordRejectionReason = S("rlnConcordRejectionReason", "why a consensus rejected the item, readable");
 
     /// <summary>Every label above, for lookup by name.</summary>
     public static IReadOnlyList<StarLabel> All { get; } =
@@ -132,5 +137,6 @@ public static class StarLabels
         FourierShellCorrelationMaskedMaps, CorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps,
         FourierShellCorrelationCorrected, FinalResolution,
         ConcordConformation, ConcordJunk, ConcordIceThickness, ConcordDefect, ConcordBadRegionMask, ConcordConformationsAvailable,
+        ConcordCtfMethod, ConcordCtfIceRingRatio, ConcordCtfAgreementResolution, ConcordCtfPlot, ConcordRejectionReason,
     ];
 }
