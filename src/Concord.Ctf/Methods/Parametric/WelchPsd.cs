@@ -1,0 +1,117 @@
+using System.Buffers;
+
+using Concord.Core;
+using Concord.Core.Fourier;
+using Concord.Core.Imaging;
+
+namespace Concord.Ctf.Methods.Parametric;
+
+/// <summary>
+/// Power spectral density of a micrograph by Welch's method (Welch, IEEE Trans. Audio Electroacoust. 1967): the
+/// periodograms |F|²/N of square tiles that overlap by half are averaged, which trades frequency resolution (that of
+/// the tile) for a variance that falls as 1/number of tiles. Each tile has its mean removed so the zero frequency does
+/// not leak; no taper is applied, because a window would blur the Thon rings, and the cross that the tile edges leave
+/// on the axes is excluded later by the fit (see <see cref="PsdSamples"/>). Tiles run in parallel, each worker
+/// summing into its own accumulator, so the result does not depend on scheduling beyond float rounding order per worker.
+/// </summary>
+internal static class WelchPsd
+{
+    /// <summary>
+    /// The averaged periodogram in the half-complex layout of a <paramref name="tileSize"/>² box: element
+    /// [y·(tile/2 + 1) + kx] holds the power at (kx, FrequencyOfIndex(y)).
+    /// </summary>
+    public static double[] Compute(Image2D micrograph, int tileSize, IFftBackend fft, int maxDegreeOfParallelism, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(micrograph);
+        ArgumentNullException.ThrowIfNull(fft);
+        if (tileSize < 32 || tileSize > Math.Min(micrograph.Width, micrograph.Height))
+            throw new InvalidDimensionsException(
+                $"Welch PSD: tile size {tileSize} px must be between 32 and the micrograph's smaller side ({micrograph.Width}×{micrograph.Height}).");
+        var shape = new FftShape(tileSize, tileSize);
+        var plan = fft.GetPlan(shape);
+        int[] xs = TileOrigins(micrograph.Width, tileSize);
+        int[] ys = TileOrigins(micrograph.Height, tileSize);
+        int tiles = xs.Length * ys.Length;
+        var total = new double[shape.ComplexLength];
+        var gate = new object();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation };
+        Parallel.For(0, tiles, options,
+            () => new Worker(shape),
+            (t, _, worker) =>
+            {
+                worker.Add(micrograph, xs[t % xs.Length], ys[t / xs.Length], plan);
+                return worker;
+            },
+            worker =>
+            {
+                lock (gate)
+                {
+                    for (int i = 0; i < total.Length; i++)
+                        total[i] += worker.Sum[i];
+                }
+                worker.Dispose();
+            });
+        double scale = 1.0 / ((double)tiles * shape.RealLength);
+        for (int i = 0; i < total.Length; i++)
+            total[i] *= scale;
+        return total;
+    }
+
+    /// <summary>Left edges of tiles of <paramref name="tile"/> px overlapping by half, the last one flush with the far edge.</summary>
+    internal static int[] TileOrigins(int length, int tile)
+    {
+        int step = tile / 2;
+        int count = Math.Max(1, (length - tile) / step + 1);
+        var origins = new int[count + ((length - tile) % step != 0 ? 1 : 0)];
+        for (int i = 0; i < count; i++)
+            origins[i] = i * step;
+        if (origins.Length > count)
+            origins[^1] = length - tile;
+        return origins;
+    }
+
+    /// <summary>One thread's tile buffer, spectrum and running sum of |F|².</summary>
+    private sealed class Worker : IDisposable
+    {
+        private readonly FftShape _shape;
+        private readonly float[] _tile;
+        private readonly Complex32[] _spectrum;
+
+        public Worker(FftShape shape)
+        {
+            _shape = shape;
+            _tile = ArrayPool<float>.Shared.Rent(shape.RealLength);
+            _spectrum = ArrayPool<Complex32>.Shared.Rent(shape.ComplexLength);
+            Sum = new double[shape.ComplexLength];
+        }
+
+        public double[] Sum { get; }
+
+        public void Add(Image2D micrograph, int x0, int y0, IRealFft plan)
+        {
+            int n = _shape.NX;
+            var tile = _tile.AsSpan(0, _shape.RealLength);
+            double mean = 0;
+            for (int y = 0; y < n; y++)
+            {
+                var source = micrograph.Row(y0 + y).Slice(x0, n);
+                source.CopyTo(tile.Slice(y * n, n));
+                for (int x = 0; x < n; x++)
+                    mean += source[x];
+            }
+            float m = (float)(mean / _shape.RealLength);
+            for (int i = 0; i < tile.Length; i++)
+                tile[i] -= m;
+            var spectrum = _spectrum.AsSpan(0, _shape.ComplexLength);
+            plan.Forward(tile, spectrum);
+            for (int i = 0; i < spectrum.Length; i++)
+                Sum[i] += spectrum[i].MagnitudeSquared;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<float>.Shared.Return(_tile);
+            ArrayPool<Complex32>.Shared.Return(_spectrum);
+        }
+    }
+}
