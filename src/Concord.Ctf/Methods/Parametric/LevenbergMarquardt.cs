@@ -43,7 +43,7 @@ internal static class LevenbergMarquardt
                 trial.CopyTo(p, 0);
                 cost = Accumulate(model, samples, weights, p, free, normal, gradient, maxDegreeOfParallelism);
                 lambda = Math.Max(lambda / 3, 1e-9);
-                if (decrease < 1e-9)
+                if (decrease < 1e-6)
                     break;
             }
             else
@@ -71,6 +71,8 @@ internal static class LevenbergMarquardt
         {
             Span<double> full = stackalloc double[PsdModel.ParameterCount];
             Span<double> row = stackalloc double[m];
+            Span<double> localNormal = stackalloc double[jacobian ? m * m : 0];
+            Span<double> localGradient = stackalloc double[jacobian ? m : 0];
             int end = Math.Min(samples.Count, (chunk + 1) * ChunkSize);
             double sum = 0;
             for (int i = chunk * ChunkSize; i < end; i++)
@@ -78,7 +80,7 @@ internal static class LevenbergMarquardt
                 double w = weights[i];
                 if (w == 0)
                     continue;
-                double value = model.Evaluate(p, samples.Sx[i], samples.Sy[i], jacobian ? full : Span<double>.Empty);
+                double value = model.Evaluate(p, samples, i, jacobian ? full : Span<double>.Empty);
                 double residual = samples.Power[i] - value;
                 sum += w * residual * residual;
                 if (!jacobian)
@@ -88,12 +90,17 @@ internal static class LevenbergMarquardt
                 for (int a = 0; a < m; a++)
                 {
                     double wa = w * row[a];
-                    partialGradient![chunk, a] += wa * residual;
+                    localGradient[a] += wa * residual;
+                    var normalRow = localNormal.Slice(a * m, a + 1);
                     for (int b = 0; b <= a; b++)
-                        partialNormal![chunk, a * m + b] += wa * row[b];
+                        normalRow[b] += wa * row[b];
                 }
             }
             partialCost[chunk] = sum;
+            for (int a = 0; a < localGradient.Length; a++)
+                partialGradient![chunk, a] = localGradient[a];
+            for (int a = 0; a < localNormal.Length; a++)
+                partialNormal![chunk, a] = localNormal[a];
         });
         double cost = 0;
         for (int c = 0; c < chunks; c++)

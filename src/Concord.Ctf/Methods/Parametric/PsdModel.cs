@@ -29,7 +29,12 @@ internal sealed class PsdModel
         K2 = k2;
         ConstantPhaseRad = constantPhaseRad;
         ReferenceFrequencyPerA = referenceFrequencyPerA;
+        _inverseReference = 1 / referenceFrequencyPerA;
+        _inverseRootReference = 1 / Math.Sqrt(referenceFrequencyPerA);
     }
+
+    private readonly double _inverseReference;
+    private readonly double _inverseRootReference;
 
     public double K1 { get; }
     public double K2 { get; }
@@ -61,35 +66,36 @@ internal sealed class PsdModel
     }
 
     /// <summary>
-    /// The model at (sx, sy) and, when <paramref name="gradient"/> is not empty, ∂M/∂p for every parameter.
-    /// ∂M/∂(defocus or φ) = E² · sin 2γ · ∂γ/∂p; background and envelope derivatives are their terms times B or E²sin²γ.
+    /// The model at sample <paramref name="i"/> and, when <paramref name="gradient"/> is not empty, ∂M/∂p for every
+    /// parameter. ∂M/∂(defocus or φ) = E² · sin 2γ · ∂γ/∂p; background and envelope derivatives are their terms times
+    /// B or E²·sin²γ. Uses the sample's precomputed geometry, so the only transcendental calls are two exp and one sincos.
     /// </summary>
-    public double Evaluate(ReadOnlySpan<double> p, double sx, double sy, Span<double> gradient)
+    public double Evaluate(ReadOnlySpan<double> p, PsdSamples samples, int i, Span<double> gradient)
     {
-        double x = sx * sx + sy * sy, s = Math.Sqrt(x);
-        double t = s / ReferenceFrequencyPerA, r = Math.Sqrt(t);
-        double background = BackgroundValue(p, s);
-        double envelope = EnvelopeSquared(p, s);
-        double gamma = Gamma(p, sx, sy);
+        double x = samples.Squared[i], cross = samples.Cross[i], twice = samples.Twice[i];
+        double t = samples.Frequency[i] * _inverseReference, r = samples.RootFrequency[i] * _inverseRootReference;
+        double tr = t * r, tt = t * t;
+        double background = Math.Exp(Math.Clamp(p[0] + p[1] * r + p[2] * t + p[3] * tr + p[4] * tt, -700, 700));
+        double envelope = Math.Exp(Math.Clamp(p[Envelope] + p[Envelope + 1] * t + p[Envelope + 2] * tt, -700, 700));
+        double gamma = -K1 * (p[Mean] * x + p[Cos2] * cross + p[Sin2] * twice) + K2 * x * x - ConstantPhaseRad - p[PhaseShift];
         (double sin, double cos) = Math.SinCos(gamma);
-        double ctf2 = sin * sin;
+        double ringTerm = envelope * sin * sin;
         if (!gradient.IsEmpty)
         {
             gradient[0] = background;
             gradient[1] = background * r;
             gradient[2] = background * t;
-            gradient[3] = background * t * r;
-            gradient[4] = background * t * t;
-            double ringTerm = envelope * ctf2;
+            gradient[3] = background * tr;
+            gradient[4] = background * tt;
             gradient[Envelope] = ringTerm;
             gradient[Envelope + 1] = ringTerm * t;
-            gradient[Envelope + 2] = ringTerm * t * t;
-            double phaseSlope = envelope * 2 * sin * cos;
-            gradient[Mean] = -phaseSlope * K1 * x;
-            gradient[Cos2] = -phaseSlope * K1 * (sx * sx - sy * sy);
-            gradient[Sin2] = -phaseSlope * K1 * 2 * sx * sy;
-            gradient[PhaseShift] = -phaseSlope;
+            gradient[Envelope + 2] = ringTerm * tt;
+            double phaseSlope = -envelope * 2 * sin * cos;
+            gradient[Mean] = phaseSlope * K1 * x;
+            gradient[Cos2] = phaseSlope * K1 * cross;
+            gradient[Sin2] = phaseSlope * K1 * twice;
+            gradient[PhaseShift] = phaseSlope;
         }
-        return background + envelope * ctf2;
+        return background + ringTerm;
     }
 }

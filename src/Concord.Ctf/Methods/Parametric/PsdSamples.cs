@@ -17,11 +17,32 @@ internal sealed class PsdSamples
         Sy = sy;
         Power = power;
         BinWidthPerA = binWidth;
+        int n = power.Length;
+        Frequency = new double[n];
+        RootFrequency = new double[n];
+        Squared = new double[n];
+        Cross = new double[n];
+        Twice = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            Squared[i] = sx[i] * sx[i] + sy[i] * sy[i];
+            Frequency[i] = Math.Sqrt(Squared[i]);
+            RootFrequency[i] = Math.Sqrt(Frequency[i]);
+            Cross[i] = sx[i] * sx[i] - sy[i] * sy[i];
+            Twice[i] = 2 * sx[i] * sy[i];
+        }
     }
 
     public double[] Sx { get; }
     public double[] Sy { get; }
     public double[] Power { get; }
+
+    /// <summary>Per sample, precomputed for the model: |s|, √|s|, s², sx² − sy² and 2·sx·sy.</summary>
+    public double[] Frequency { get; }
+    public double[] RootFrequency { get; }
+    public double[] Squared { get; }
+    public double[] Cross { get; }
+    public double[] Twice { get; }
 
     /// <summary>Width of one Fourier pixel in 1/Å (1 / (tile · pixel size)).</summary>
     public double BinWidthPerA { get; }
