@@ -11,9 +11,12 @@ internal static class LevenbergMarquardt
 {
     private const int ChunkSize = 4096;
 
-    /// <summary>Fits the free parameters of <paramref name="p"/> in place and returns the final weighted cost Σ w (P − M)².</summary>
+    /// <summary>
+    /// Fits the free parameters of <paramref name="p"/> in place and returns the final weighted cost Σ w (P − M)².
+    /// <paramref name="project"/> maps a trial vector back into the feasible set (bounds by projection) before it is scored.
+    /// </summary>
     public static double Fit(PsdModel model, PsdSamples samples, double[] weights, double[] p, int[] free, int maxIterations,
-        int maxDegreeOfParallelism, CancellationToken cancellation)
+        Action<double[]> project, int maxDegreeOfParallelism, CancellationToken cancellation)
     {
         int m = free.Length;
         var normal = new double[m, m];
@@ -36,6 +39,7 @@ internal static class LevenbergMarquardt
             p.CopyTo(trial, 0);
             for (int j = 0; j < m; j++)
                 trial[free[j]] += step[j];
+            project(trial);
             double trialCost = Accumulate(model, samples, weights, trial, free, null, null, maxDegreeOfParallelism);
             if (trialCost < cost)
             {

@@ -54,7 +54,10 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
             throw new InvalidParameterException(nameof(ParametricCtfOptions.IterationsPerStage), $"must be positive, got {_options.IterationsPerStage}.");
     }
 
-    public string Name => "parametric";
+    /// <summary>The name written to files and reasons.</summary>
+    public const string MethodName = "parametric";
+
+    public string Name => MethodName;
 
     public CtfEstimate Estimate(Image2D micrograph, CtfEstimationSettings settings, CancellationToken cancellation = default)
     {
@@ -63,7 +66,7 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         Validate(settings);
         double pixelA = micrograph.PixelSizeA;
         int tile = Math.Min(settings.TileSizePx, Math.Min(micrograph.Width, micrograph.Height)) & ~1;
-        double[] psd = WelchPsd.Compute(micrograph, tile, _fft, settings.MaxDegreeOfParallelism, cancellation);
+        (double[] psd, int tiles) = WelchPsd.Compute(micrograph, tile, _fft, settings.MaxDegreeOfParallelism, cancellation);
         double sMin = 1 / settings.MinResolutionA;
         double sMax = 1 / Math.Max(settings.MaxResolutionA, 2.1 * pixelA);
         var samples = PsdSamples.FromHalfComplex(psd, tile, pixelA, sMin, sMax);
@@ -91,7 +94,7 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         double sFit = Math.Min(sMax, chirp.ResolvedLimitPerA(start.DefocusUA));
         double[] weights = Weights(samples, model, p, sFit);
         FitInStages(samples, model, p, weights, sMin, sFit, settings, cancellation);
-        return Report(model, p, samples, weights, psd, tile, pixelA, sMin, sFit, settings);
+        return Report(model, p, samples, weights, psd, tile, tiles, pixelA, sMin, sFit, settings);
     }
 
     private static void Validate(CtfEstimationSettings settings)
@@ -217,13 +220,31 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
             if (s > sInner)
                 inner[i] = 0;
         }
-        LevenbergMarquardt.Fit(model, samples, inner, p, rings, iterations, dop, cancellation);
-        LevenbergMarquardt.Fit(model, samples, weights, p, rings, iterations, dop, cancellation);
-        LevenbergMarquardt.Fit(model, samples, weights, p, all, iterations, dop, cancellation);
+        var project = DefocusBounds(settings);
+        project(p);
+        LevenbergMarquardt.Fit(model, samples, inner, p, rings, iterations, project, dop, cancellation);
+        LevenbergMarquardt.Fit(model, samples, weights, p, rings, iterations, project, dop, cancellation);
+        LevenbergMarquardt.Fit(model, samples, weights, p, all, iterations, project, dop, cancellation);
     }
 
+    /// <summary>
+    /// Keeps the fit inside the search range: the mean defocus in [MinDefocusA, MaxDefocusA] and V ≥ MinDefocusA / 2.
+    /// Without it a spectrum without rings is "fitted" by a near-zero defocus whose one broad ring mimics a background bump.
+    /// </summary>
+    private static Action<double[]> DefocusBounds(CtfEstimationSettings settings) => p =>
+    {
+        p[PsdModel.Mean] = Math.Clamp(p[PsdModel.Mean], settings.MinDefocusA, settings.MaxDefocusA);
+        double half = Math.Sqrt(p[PsdModel.Cos2] * p[PsdModel.Cos2] + p[PsdModel.Sin2] * p[PsdModel.Sin2]);
+        double largest = p[PsdModel.Mean] - 0.5 * settings.MinDefocusA;
+        if (half > largest)
+        {
+            p[PsdModel.Cos2] *= largest / half;
+            p[PsdModel.Sin2] *= largest / half;
+        }
+    };
+
     private CtfEstimate Report(PsdModel model, double[] p, PsdSamples samples, double[] weights, double[] psd, int tile,
-        double pixelA, double sMin, double sFit, CtfEstimationSettings settings)
+        int tiles, double pixelA, double sMin, double sFit, CtfEstimationSettings settings)
     {
         var form = PsdModel.Defocus(p);
         double phaseDeg = settings.FitPhaseShift ? Wrap(p[PsdModel.PhaseShift]) * 180 / Math.PI : 0;
@@ -248,6 +269,7 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
             [ParametricQuality.Zeros13Key] = ParametricQuality.ZerosOneToThree(model, p, samples, weights),
             [ParametricQuality.BFactorKey] = -2 * p[PsdModel.Envelope + 2] / (model.ReferenceFrequencyPerA * model.ReferenceFrequencyPerA),
             [ParametricQuality.FitBandKey] = 1 / sFit,
+            [ParametricQuality.TilesKey] = tiles,
         };
         return new CtfEstimate(Name, ctf, fitScore, 1 / sRes, figures);
     }

@@ -20,6 +20,7 @@ internal static class ParametricQuality
     public const string Zeros13Key = "FitCorrelationZeros1To3";
     public const string BFactorKey = "EnvelopeBFactorA2";
     public const string FitBandKey = "FitBandLimitA";
+    public const string TilesKey = "Tiles";
 
     /// <summary>Running sums of a Pearson correlation.</summary>
     private struct Correlation
@@ -61,16 +62,30 @@ internal static class ParametricQuality
     }
 
     /// <summary>
-    /// Correlation of x and x̂ over the samples with positive weight (the fit band): the estimate's FitScore.
+    /// The estimate's FitScore: the correlation of x and x̂ within windows of two consecutive rings (zero to zero to
+    /// zero; see <see cref="RingSums"/>), averaged over the non-overlapping windows of the fit band with their sample
+    /// counts as weights. Inside a window a smooth misfit of the background is nearly constant while the model
+    /// oscillates, so the score rewards rings and not a model that merely follows the spectrum's overall shape.
     /// </summary>
-    public static double FitCorrelation(PsdModel model, double[] p, PsdSamples samples, double[] weights) =>
-        WindowCorrelation(model, p, samples, weights, (_, _) => true);
+    public static double FitCorrelation(PsdModel model, double[] p, PsdSamples samples, double[] weights)
+    {
+        var rings = RingSums(model, p, samples, weights);
+        if (rings.Count == 0)
+            return 0;
+        double sum = 0, count = 0;
+        for (int n = rings.Keys.Min(); n <= rings.Keys.Max(); n += 2)
+        {
+            var window = Window(rings, n);
+            if (window.Count < MinWindowSamples)
+                continue;
+            sum += window.Count * window.Value;
+            count += window.Count;
+        }
+        return count > 0 ? sum / count : 0;
+    }
 
     /// <summary>Correlation of x and x̂ between the first and third zeros (−3π ≤ γ ≤ −π), where the rings are strongest.</summary>
-    public static double ZerosOneToThree(PsdModel model, double[] p, PsdSamples samples, double[] weights) =>
-        WindowCorrelation(model, p, samples, weights, (_, gamma) => gamma >= -3 * Math.PI && gamma <= -Math.PI);
-
-    private static double WindowCorrelation(PsdModel model, double[] p, PsdSamples samples, double[] weights, Func<int, double, bool> include)
+    public static double ZerosOneToThree(PsdModel model, double[] p, PsdSamples samples, double[] weights)
     {
         var correlation = new Correlation();
         for (int i = 0; i < samples.Count; i++)
@@ -78,7 +93,7 @@ internal static class ParametricQuality
             if (weights[i] == 0)
                 continue;
             double gamma = model.Gamma(p, samples.Sx[i], samples.Sy[i]);
-            if (!include(i, gamma))
+            if (gamma < -3 * Math.PI || gamma > -Math.PI)
                 continue;
             (double x, double y) = Excess(model, p, samples, i, gamma);
             correlation.Add(x, y);
@@ -95,14 +110,10 @@ internal static class ParametricQuality
     }
 
     /// <summary>
-    /// The highest frequency (1/Å) up to which the model follows the rings. Samples are grouped by ring, ring n holding
-    /// the phases −(n+1)π &lt; γ ≤ −nπ (zero to zero); windows of two consecutive rings are scored by the correlation of
-    /// x and x̂ from the innermost outwards, and the scan stops at the first window that scores below
-    /// <paramref name="threshold"/>. The limit is the largest equiphase frequency (<see cref="DefocusForm.EquivalentFrequency"/>)
-    /// of the last ring of the last passing window; <paramref name="noFitFrequency"/> when none passes.
+    /// Per ring n — the samples with −(n+1)π &lt; γ ≤ −nπ, from one zero to the next — the correlation sums of x and x̂
+    /// and the largest equiphase frequency (<see cref="DefocusForm.EquivalentFrequency"/>) among its samples.
     /// </summary>
-    public static double MaxResolutionFrequency(PsdModel model, double[] p, PsdSamples samples, double[] weights,
-        double threshold, double noFitFrequency)
+    private static Dictionary<int, (Correlation Sums, double MaxFrequency)> RingSums(PsdModel model, double[] p, PsdSamples samples, double[] weights)
     {
         var form = PsdModel.Defocus(p);
         var rings = new Dictionary<int, (Correlation Sums, double MaxFrequency)>();
@@ -120,20 +131,39 @@ internal static class ParametricQuality
             double frequency = form.EquivalentFrequency(samples.Sx[i], samples.Sy[i], model.K1, model.K2);
             rings[ring] = (entry.Sums, Math.Max(entry.MaxFrequency, frequency));
         }
+        return rings;
+    }
+
+    /// <summary>The correlation sums of rings n and n + 1 together.</summary>
+    private static Correlation Window(Dictionary<int, (Correlation Sums, double MaxFrequency)> rings, int n)
+    {
+        var window = new Correlation();
+        if (rings.TryGetValue(n, out var inner))
+            window.Add(inner.Sums);
+        if (rings.TryGetValue(n + 1, out var outer))
+            window.Add(outer.Sums);
+        return window;
+    }
+
+    /// <summary>
+    /// The highest frequency (1/Å) up to which the model follows the rings: windows of two consecutive rings are scored
+    /// by the correlation of x and x̂ from the innermost outwards, and the scan stops at the first window that scores
+    /// below <paramref name="threshold"/> or holds fewer than 16 samples. The limit is the largest equiphase frequency
+    /// of the outer ring of the last passing window; <paramref name="noFitFrequency"/> when none passes.
+    /// </summary>
+    public static double MaxResolutionFrequency(PsdModel model, double[] p, PsdSamples samples, double[] weights,
+        double threshold, double noFitFrequency)
+    {
+        var rings = RingSums(model, p, samples, weights);
         if (rings.Count == 0)
             return noFitFrequency;
-        int first = rings.Keys.Min(), last = rings.Keys.Max();
         double limit = noFitFrequency;
-        for (int n = first; n < last; n++)
+        for (int n = rings.Keys.Min(); n < rings.Keys.Max(); n++)
         {
-            var window = new Correlation();
-            if (rings.TryGetValue(n, out var inner))
-                window.Add(inner.Sums);
-            if (rings.TryGetValue(n + 1, out var outer))
-                window.Add(outer.Sums);
+            var window = Window(rings, n);
             if (window.Count < MinWindowSamples || window.Value < threshold)
                 break;
-            limit = Math.Max(limit, outer.MaxFrequency);
+            limit = Math.Max(limit, rings.TryGetValue(n + 1, out var outer) ? outer.MaxFrequency : limit);
         }
         return limit;
     }

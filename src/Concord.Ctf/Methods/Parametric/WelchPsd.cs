@@ -17,10 +17,10 @@ namespace Concord.Ctf.Methods.Parametric;
 internal static class WelchPsd
 {
     /// <summary>
-    /// The averaged periodogram in the half-complex layout of a <paramref name="tileSize"/>² box: element
-    /// [y·(tile/2 + 1) + kx] holds the power at (kx, FrequencyOfIndex(y)).
+    /// The averaged periodogram in the half-complex layout of a <paramref name="tileSize"/>² box (element
+    /// [y·(tile/2 + 1) + kx] holds the power at (kx, FrequencyOfIndex(y))) and the number of tiles averaged.
     /// </summary>
-    public static double[] Compute(Image2D micrograph, int tileSize, IFftBackend fft, int maxDegreeOfParallelism, CancellationToken cancellation)
+    public static (double[] Psd, int Tiles) Compute(Image2D micrograph, int tileSize, IFftBackend fft, int maxDegreeOfParallelism, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(micrograph);
         ArgumentNullException.ThrowIfNull(fft);
@@ -54,7 +54,7 @@ internal static class WelchPsd
         double scale = 1.0 / ((double)tiles * shape.RealLength);
         for (int i = 0; i < total.Length; i++)
             total[i] *= scale;
-        return total;
+        return (total, tiles);
     }
 
     /// <summary>Left edges of tiles of <paramref name="tile"/> px overlapping by half, the last one flush with the far edge.</summary>
