@@ -48,7 +48,7 @@ internal sealed class SmoothBackground
     /// iterated until the set of samples below the curve stops changing. The curve then runs along the minima, where the
     /// CTF² term vanishes and the PSD is the background alone.
     /// </summary>
-    public static SmoothBackground FitLowerEnvelope(PsdProfile profile, double referenceFrequencyPerA, double upperWeight = 0.02, int iterations = 30)
+    public static SmoothBackground FitLowerEnvelope(PsdProfile profile, double referenceFrequencyPerA, double upperWeight = 0.003, int iterations = 30)
     {
         int n = profile.Power.Length;
         var logPower = new double[n];
