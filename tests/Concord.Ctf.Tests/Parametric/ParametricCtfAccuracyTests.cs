@@ -10,15 +10,12 @@ namespace Concord.Ctf.Tests.Parametric;
 /// within 2% (12 of 12: 95% of 12 rounds up to all), and astigmatism angles within 5° (median; ≤ 8° each) where the
 /// astigmatism exceeds 200 Å — both from its own search and from a start value.
 /// </summary>
-public sealed class ParametricCtfAccuracyTests(ParametricMicrographFixture data, ITestOutputHelper output) : IClassFixture<ParametricMicrographFixture>
+[Collection(ParametricMicrographFixture.Collection)]
+public sealed class ParametricCtfAccuracyTests(ParametricMicrographFixture data, ITestOutputHelper output)
 {
     [Fact]
-    public void Without_a_start_the_estimate_meets_the_acceptance_figures()
-    {
-        var estimator = new ParametricCtfEstimator(data.Fft);
-        var estimates = data.Good.Select(m => estimator.Estimate(m.Micrograph, data.Settings)).ToArray();
-        AssertAccurate(estimates, data.Good.Select(m => m.Ctf).ToArray());
-    }
+    public void Without_a_start_the_estimate_meets_the_acceptance_figures() =>
+        AssertAccurate(data.GoodEstimates, data.Good.Select(m => m.Ctf).ToArray());
 
     /// <summary>
     /// Starts 2% too far from focus with the angle 10° off (worse than estimator A's typical result), so the fit has
@@ -27,9 +24,8 @@ public sealed class ParametricCtfAccuracyTests(ParametricMicrographFixture data,
     [Fact]
     public void From_a_start_value_the_estimate_meets_the_acceptance_figures()
     {
-        var estimator = new ParametricCtfEstimator(data.Fft);
         var truths = data.Good.Select(m => m.Ctf).ToArray();
-        var estimates = data.Good.Select(m => estimator.Estimate(m.Micrograph, data.Settings with
+        var estimates = data.Good.Select(m => data.Estimator.Estimate(m.Micrograph, data.Settings with
         {
             Start = m.Ctf with { DefocusUA = m.Ctf.DefocusUA * 1.02, DefocusVA = m.Ctf.DefocusVA * 1.02, DefocusAngleDeg = m.Ctf.DefocusAngleDeg + 10 },
         })).ToArray();

@@ -1,5 +1,3 @@
-using Concord.Ctf.Methods.Parametric;
-
 using Xunit.Abstractions;
 
 namespace Concord.Ctf.Tests.Parametric;
@@ -8,18 +6,18 @@ namespace Concord.Ctf.Tests.Parametric;
 /// Estimator B's quality figures move the right way: each defective micrograph is compared with the good micrograph of
 /// the same index (same mean defocus and angle draws), and the figures that the defect should spoil must drop.
 /// </summary>
-public sealed class ParametricCtfQualityTests(ParametricMicrographFixture data, ITestOutputHelper output) : IClassFixture<ParametricMicrographFixture>
+[Collection(ParametricMicrographFixture.Collection)]
+public sealed class ParametricCtfQualityTests(ParametricMicrographFixture data, ITestOutputHelper output)
 {
     private const string Fit = "FitCorrelation", Contrast = "ThonRingContrast", Psd90 = "Psd90Correlation", Zeros = "FitCorrelationZeros1To3";
 
     [Fact]
     public void Figures_separate_bad_micrographs_from_good_ones()
     {
-        var estimator = new ParametricCtfEstimator(data.Fft);
         for (int i = 0; i < data.Bad.Length; i++)
         {
-            var good = estimator.Estimate(data.Good[i].Micrograph, data.Settings);
-            var bad = estimator.Estimate(data.Bad[i].Micrograph, data.Settings);
+            var good = data.GoodEstimates[i];
+            var bad = data.Estimator.Estimate(data.Bad[i].Micrograph, data.Settings);
             output.WriteLine($"{data.Bad[i].Defect}: good {Describe(good)}");
             output.WriteLine($"{data.Bad[i].Defect}: bad  {Describe(bad)}");
             Assert.True(good.FitScore >= 0.2, $"good micrograph {i}: fit {good.FitScore:F3}");
