@@ -19,7 +19,12 @@ public sealed class ParametricPhaseShiftTests
         using var fft = FftBackends.CreateDeterministic();
         var truth = new CtfParameters
         {
-            DefocusUA = 9300, DefocusVA = 8500, DefocusAngleDeg = 30, PhaseShiftDeg = phaseShiftDeg, AmplitudeContrast = 0.07, BFactorA2 = 60,
+            DefocusUA = 9300,
+            DefocusVA = 8500,
+            DefocusAngleDeg = 30,
+            PhaseShiftDeg = phaseShiftDeg,
+            AmplitudeContrast = 0.07,
+            BFactorA2 = 60,
         };
         using var micrograph = Micrograph(truth, 1024, 1.2, 5, fft);
         var settings = new CtfEstimationSettings { AmplitudeContrast = 0.07, FitPhaseShift = true };
