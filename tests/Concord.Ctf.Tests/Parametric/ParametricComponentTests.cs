@@ -36,6 +36,19 @@ public sealed class ParametricComponentTests
     }
 
     [Fact]
+    public void Welch_psd_is_the_same_from_run_to_run_at_a_given_parallelism()
+    {
+        using var fft = FftBackends.CreateDeterministic();
+        using var image = new Image2D(512, 512, 1);
+        var random = new Random(3);
+        for (int i = 0; i < image.Length; i++)
+            image.Span[i] = (float)random.NextDouble();
+        var first = WelchPsd.Compute(image, 64, fft, 4, CancellationToken.None).Psd;
+        for (int run = 0; run < 3; run++)
+            Assert.Equal(first, WelchPsd.Compute(image, 64, fft, 4, CancellationToken.None).Psd);
+    }
+
+    [Fact]
     public void Welch_psd_rejects_a_tile_larger_than_the_micrograph()
     {
         using var fft = FftBackends.CreateDeterministic();

@@ -11,11 +11,14 @@ namespace Concord.Ctf.Methods.Parametric;
 /// periodograms |F|²/N of square tiles that overlap by half are averaged, which trades frequency resolution (that of
 /// the tile) for a variance that falls as 1/number of tiles. Each tile has its mean removed so the zero frequency does
 /// not leak; no taper is applied, because a window would blur the Thon rings, and the cross that the tile edges leave
-/// on the axes is excluded later by the fit (see <see cref="PsdSamples"/>). Tiles run in parallel, each worker
-/// summing into its own accumulator, so the result does not depend on scheduling beyond float rounding order per worker.
+/// on the axes is excluded later by the fit (see <see cref="PsdSamples"/>). Tiles run in parallel in fixed groups, each
+/// summing into its own accumulator, so the result does not depend on scheduling.
 /// </summary>
 internal static class WelchPsd
 {
+    /// <summary>Most accumulators (each one tile spectrum of doubles) kept at once.</summary>
+    private const int MaxGroups = 8;
+
     /// <summary>
     /// The averaged periodogram in the half-complex layout of a <paramref name="tileSize"/>² box (element
     /// [y·(tile/2 + 1) + kx] holds the power at (kx, FrequencyOfIndex(y))) and the number of tiles averaged.
@@ -32,25 +35,25 @@ internal static class WelchPsd
         int[] xs = TileOrigins(micrograph.Width, tileSize);
         int[] ys = TileOrigins(micrograph.Height, tileSize);
         int tiles = xs.Length * ys.Length;
-        var total = new double[shape.ComplexLength];
-        var gate = new object();
+        // Tiles are split into fixed contiguous groups, one accumulator each, summed in group order: the result is the
+        // same from run to run for a given degree of parallelism, whatever the scheduling.
+        int groups = Math.Clamp(maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount, 1, Math.Min(MaxGroups, tiles));
+        var sums = new double[groups][];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation };
-        Parallel.For(0, tiles, options,
-            () => new Worker(shape),
-            (t, _, worker) =>
+        Parallel.For(0, groups, options, g =>
+        {
+            using var worker = new Worker(shape);
+            for (int t = g * tiles / groups; t < (g + 1) * tiles / groups; t++)
             {
+                cancellation.ThrowIfCancellationRequested();
                 worker.Add(micrograph, xs[t % xs.Length], ys[t / xs.Length], plan);
-                return worker;
-            },
-            worker =>
-            {
-                lock (gate)
-                {
-                    for (int i = 0; i < total.Length; i++)
-                        total[i] += worker.Sum[i];
-                }
-                worker.Dispose();
-            });
+            }
+            sums[g] = worker.Sum;
+        });
+        var total = sums[0];
+        for (int g = 1; g < groups; g++)
+            for (int i = 0; i < total.Length; i++)
+                total[i] += sums[g][i];
         double scale = 1.0 / ((double)tiles * shape.RealLength);
         for (int i = 0; i < total.Length; i++)
             total[i] *= scale;
