@@ -1,5 +1,6 @@
 using Concord.Core;
 using Concord.Core.Fourier;
+using Concord.Ctf.Methods.Parametric;
 using Concord.Ctf.Methods.Periodogram;
 
 namespace Concord.Ctf;
@@ -14,6 +15,7 @@ public static class CtfEstimators
         new Dictionary<string, Func<IFftBackend, ICtfEstimator>>(StringComparer.OrdinalIgnoreCase)
         {
             [PeriodogramEstimator.MethodName] = fft => new PeriodogramEstimator(fft),
+            [ParametricCtfEstimator.MethodName] = fft => new ParametricCtfEstimator(fft),
         };
 
     /// <summary>Names of the estimators this build provides, sorted.</summary>

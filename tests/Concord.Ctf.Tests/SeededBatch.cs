@@ -16,7 +16,7 @@ public sealed record BatchMicrograph(string Name, CtfParameters Truth, Micrograp
 public sealed class SeededBatch
 {
     public const string PrimaryMethod = "periodogram";
-    public const string SecondaryMethod = "periodogram";
+    public const string SecondaryMethod = "parametric";
     public const int Seed = 20261124;
     public const int GoodCount = 32;
     public const int PerDefect = 3;
