@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Concord.IO.Mrc;
+
+namespace Concord.Cli.Tests.Interop;
+
+/// <summary>
+/// `concord project` against relion_project on the same map and angles, and its output fed straight into
+/// relion_reconstruct and `concord reconstruct`.
+/// </summary>
+public sealed class RelionProjectInteropTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("concord-project-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static float[][] ReadStack(string path)
+    {
+        using var reader = MrcReader.Open(path);
+        return Enumerable.Range(0, reader.Depth).Select(i =>
+        {
+            var image = new float[reader.Width * reader.Height];
+            reader.ReadImage(i, image);
+            return image;
+        }).ToArray();
+    }
+
+    private static double Correlation(float[] a, float[] b)
+    {
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return sab / Math.Sqrt(saa * sbb);
+    }
+
+    private double ResolutionAt05(string map, string reference)
+    {
+        var r = CliHarness.Run("fsc", Path.Combine(_dir, map), Path.Combine(_dir, reference), "-o", Path.Combine(_dir, map + "_fsc"), "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var json = JsonDocument.Parse(r.Stdout);
+        return json.RootElement.GetProperty("resolutionAt05A").GetDouble();
+    }
+
+    [Fact]
+    public void Projected_ctf_particles_reconstruct_the_map_they_came_from()
+    {
+        // Noiseless CTF-modulated projections with origins, written as a particle STAR, must give back the map.
+        Assert.Equal(0, CliHarness.Run("simulate", "--preset", "tiny", "--out", _dir, "--no-movies", "--particles", "600").ExitCode);
+        var project = CliHarness.Run("project", Path.Combine(_dir, "truth", "map.mrc"), "--angles", Path.Combine(_dir, "particles.star"),
+            "-o", Path.Combine(_dir, "proj.mrcs"), "--ctf", "--json");
+        Assert.Equal(0, project.ExitCode);
+        using (var json = JsonDocument.Parse(project.Stdout))
+            Assert.Equal(600, json.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(600, ReadStack(Path.Combine(_dir, "proj.mrcs")).Length);
+        Assert.Equal(0, CliHarness.Run("reconstruct", Path.Combine(_dir, "proj.star"), "-o", Path.Combine(_dir, "back.mrc")).ExitCode);
+        // 40-px box of 2.5 Å: Nyquist is 5 Å; noiseless data must be recovered nearly to it.
+        Assert.True(ResolutionAt05("back.mrc", Path.Combine("truth", "map.mrc")) < 6.0);
+    }
+
+    [Fact]
+    public void Project_rejects_ctf_without_defocus_columns()
+    {
+        File.WriteAllText(Path.Combine(_dir, "poses.star"), "data_particles\nloop_\n_rlnAngleRot\n_rlnAngleTilt\n_rlnAnglePsi\n10 20 30\n");
+        Assert.Equal(0, CliHarness.Run("simulate", "--preset", "tiny", "--out", _dir, "--no-movies", "--particles", "2").ExitCode);
+        string map = Path.Combine(_dir, "truth", "map.mrc"), angles = Path.Combine(_dir, "poses.star");
+        Assert.NotEqual(0, CliHarness.Run("project", map, "--angles", angles, "-o", Path.Combine(_dir, "p.mrcs"), "--ctf").ExitCode);
+        // Without --ctf a bare pose table is enough (no optics, no image names).
+        Assert.Equal(0, CliHarness.Run("project", map, "--angles", angles, "-o", Path.Combine(_dir, "p.mrcs")).ExitCode);
+        Assert.Single(ReadStack(Path.Combine(_dir, "p.mrcs")));
+    }
+
+    [FactRequiresRelion]
+    public void Projections_match_relion_project_and_relion_reconstructs_them()
+    {
+        Assert.Equal(0, CliHarness.Run("simulate", "--preset", "tiny", "--out", _dir, "--no-movies", "--particles", "400").ExitCode);
+        Assert.True(RelionTool.Run("relion_project", "--i truth/map.mrc --ang particles.star --o relion_proj --ctf", _dir, out var log) == 0, log);
+        Assert.Equal(0, CliHarness.Run("project", Path.Combine(_dir, "truth", "map.mrc"), "--angles", Path.Combine(_dir, "particles.star"),
+            "-o", Path.Combine(_dir, "concord_proj.mrcs"), "--ctf").ExitCode);
+        var relion = ReadStack(Path.Combine(_dir, "relion_proj.mrcs"));
+        var concord = ReadStack(Path.Combine(_dir, "concord_proj.mrcs"));
+        Assert.Equal(relion.Length, concord.Length);
+        double worst = Enumerable.Range(0, relion.Length).Min(i => Correlation(relion[i], concord[i]));
+        Assert.True(worst >= 0.99, $"lowest per-image correlation with relion_project: {worst:F4}");
+        // Same grey levels, not just the same shapes (measured: identical to float precision).
+        double scale = relion[0].Zip(concord[0], (r, c) => (double)r * c).Sum() / relion[0].Sum(r => (double)r * r);
+        Assert.InRange(scale, 0.99, 1.01);
+
+        // RELION reads Concord's particle file and stack (paths relative to the STAR's folder) and gets the map back.
+        Assert.True(RelionTool.Run("relion_reconstruct", "--i concord_proj.star --o relion_back.mrc --ctf", _dir, out var log2) == 0, log2);
+        Assert.True(ResolutionAt05("relion_back.mrc", Path.Combine("truth", "map.mrc")) < 6.0);
+    }
+}
