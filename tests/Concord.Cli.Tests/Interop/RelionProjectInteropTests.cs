@@ -61,6 +61,31 @@ public sealed class RelionProjectInteropTests : IDisposable
     }
 
     [Fact]
+    public void Halves_follow_rlnRandomSubset_of_the_projected_particles()
+    {
+        // project keeps each row's rlnRandomSubset; reconstruct --halves splits by it: a file whose rows are all in
+        // subset 1 leaves half 2 empty (a zero map), so the split demonstrably comes from the column.
+        Assert.Equal(0, CliHarness.Run("simulate", "--preset", "tiny", "--out", _dir, "--no-movies", "--particles", "400").ExitCode);
+        Assert.Equal(0, CliHarness.Run("project", Path.Combine(_dir, "truth", "map.mrc"), "--angles", Path.Combine(_dir, "particles.star"),
+            "-o", Path.Combine(_dir, "proj.mrcs"), "--ctf").ExitCode);
+        var r = CliHarness.Run("reconstruct", Path.Combine(_dir, "proj.star"), "-o", Path.Combine(_dir, "gold.mrc"), "--halves", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using (var json = JsonDocument.Parse(r.Stdout))
+            Assert.True(json.RootElement.GetProperty("resolutionAt0143A").GetDouble() < 6.0);
+        var document = IO.Star.StarReader.Read(Path.Combine(_dir, "proj.star"));
+        var particles = document.Require("particles").RequireLoop();
+        int subset = particles.RequireColumn(IO.Star.StarLabels.RandomSubset);
+        Assert.Contains(Enumerable.Range(0, particles.RowCount), i => particles.GetInt(i, subset) == 2);
+        for (int i = 0; i < particles.RowCount; i++)
+            particles.SetInt(i, subset, 1);
+        IO.Star.StarWriter.Write(Path.Combine(_dir, "one_half.star"), document);
+        Assert.Equal(0, CliHarness.Run("reconstruct", Path.Combine(_dir, "one_half.star"), "-o", Path.Combine(_dir, "one.mrc"), "--halves").ExitCode);
+        using var reader = MrcReader.Open(Path.Combine(_dir, "one_half2.mrc"));
+        using var half2 = reader.ReadVolume();
+        Assert.All(half2.Span.ToArray(), v => Assert.True(Math.Abs(v) < 1e-6f));
+    }
+
+    [Fact]
     public void Project_rejects_ctf_without_defocus_columns()
     {
         File.WriteAllText(Path.Combine(_dir, "poses.star"), "data_particles\nloop_\n_rlnAngleRot\n_rlnAngleTilt\n_rlnAnglePsi\n10 20 30\n");
