@@ -86,6 +86,37 @@ public sealed class RelionProjectInteropTests : IDisposable
     }
 
     [Fact]
+    public void Particle_weights_scale_contributions_and_zero_drops_a_particle()
+    {
+        // Weight 1 for subset 1 and 0 for subset 2 must give exactly the half-1 map of --halves.
+        Assert.Equal(0, CliHarness.Run("simulate", "--preset", "tiny", "--out", _dir, "--no-movies", "--particles", "300").ExitCode);
+        Assert.Equal(0, CliHarness.Run("project", Path.Combine(_dir, "truth", "map.mrc"), "--angles", Path.Combine(_dir, "particles.star"),
+            "-o", Path.Combine(_dir, "proj.mrcs"), "--ctf").ExitCode);
+        Assert.Equal(0, CliHarness.Run("reconstruct", Path.Combine(_dir, "proj.star"), "-o", Path.Combine(_dir, "gold.mrc"), "--halves", "--threads", "1").ExitCode);
+        var document = IO.Star.StarReader.Read(Path.Combine(_dir, "proj.star"));
+        var particles = document.Require("particles").RequireLoop();
+        int subset = particles.RequireColumn(IO.Star.StarLabels.RandomSubset);
+        int weight = particles.AddColumn(IO.Star.StarLabel.Get("rlnParticleWeight"), "1");
+        for (int i = 0; i < particles.RowCount; i++)
+            particles.SetString(i, weight, particles.GetInt(i, subset) == 1 ? "1" : "0");
+        IO.Star.StarWriter.Write(Path.Combine(_dir, "weighted.star"), document);
+        Assert.Equal(0, CliHarness.Run("reconstruct", Path.Combine(_dir, "weighted.star"), "-o", Path.Combine(_dir, "weighted.mrc"),
+            "--weight-column", "rlnParticleWeight", "--threads", "1").ExitCode);
+        using var halfReader = MrcReader.Open(Path.Combine(_dir, "gold_half1.mrc"));
+        using var weightedReader = MrcReader.Open(Path.Combine(_dir, "weighted.mrc"));
+        using var half1 = halfReader.ReadVolume();
+        using var weighted = weightedReader.ReadVolume();
+        float peak = half1.Span.ToArray().Max(Math.Abs);
+        for (int i = 0; i < half1.Span.Length; i++)
+            Assert.True(Math.Abs(half1.Span[i] - weighted.Span[i]) <= 1e-4f * peak, $"voxel {i}: {half1.Span[i]} vs {weighted.Span[i]}");
+        // A negative weight is refused with a non-zero exit.
+        particles.SetString(0, weight, "-1");
+        IO.Star.StarWriter.Write(Path.Combine(_dir, "negative.star"), document);
+        Assert.NotEqual(0, CliHarness.Run("reconstruct", Path.Combine(_dir, "negative.star"), "-o", Path.Combine(_dir, "n.mrc"),
+            "--weight-column", "rlnParticleWeight").ExitCode);
+    }
+
+    [Fact]
     public void Project_rejects_ctf_without_defocus_columns()
     {
         File.WriteAllText(Path.Combine(_dir, "poses.star"), "data_particles\nloop_\n_rlnAngleRot\n_rlnAngleTilt\n_rlnAnglePsi\n10 20 30\n");
