@@ -6,8 +6,9 @@ public static class Program
 {
     /// <summary>
     /// Pick benchmarks with BenchmarkDotNet's switcher, e.g. <c>--filter *Fft* --job short</c>; or
-    /// <c>fft-ratios [rounds]</c> for the interleaved best-of-N ratio check (<see cref="FftRatioCheck"/>); or
-    /// <c>ctf-speed [count] [size]</c> for seconds per micrograph of the periodogram CTF estimator (<see cref="CtfSpeedCheck"/>).
+    /// <c>fft-ratios [rounds]</c> for the interleaved best-of-N ratio check (<see cref="FftRatioCheck"/>);
+    /// <c>ctf-speed [count] [size]</c> for seconds per micrograph of the periodogram CTF estimator (<see cref="CtfSpeedCheck"/>);
+    /// <c>recon-vs-relion CONCORD [particles] [box] [folder]</c> for projection and reconstruction against RELION (<see cref="ReconstructVsRelion"/>).
     /// </summary>
     public static void Main(string[] args)
     {
@@ -15,6 +16,9 @@ public static class Program
             FftRatioCheck.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
         else if (args.Length > 0 && args[0] == "ctf-speed")
             CtfSpeedCheck.Run(CtfSpeedCheck.Parse(args, 1, 5), CtfSpeedCheck.Parse(args, 2, 4096));
+        else if (args.Length > 1 && args[0] == "recon-vs-relion")
+            ReconstructVsRelion.Run(Path.GetFullPath(args[1]), args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
+                args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 128, Path.GetFullPath(args.Length > 4 ? args[4] : "recon-vs-relion"));
         else
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }

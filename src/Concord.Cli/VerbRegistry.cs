@@ -11,6 +11,7 @@ public static class VerbRegistry
         new InfoVerb(),
         new ConvertVerb(),
         new SimulateVerb(),
+        new ProjectVerb(),
         new ReconstructVerb(),
         new FscVerb(),
         new CtfVerb(),

@@ -10,7 +10,7 @@ namespace Concord.Cli.Verbs;
 public sealed class FscVerb : IVerb
 {
     public sealed record Summary(string MapA, string MapB, string? Mask, double ResolutionAt0143A, double ResolutionAt05A, double? UnmaskedAt0143A,
-        int? RandomizedBeyondShell, string Star, string Png, IReadOnlyList<FscOutput.Point> Curve);
+        int? RandomizedFromShell, string Star, string Png, IReadOnlyList<FscOutput.Point> Curve);
 
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
@@ -55,7 +55,7 @@ public sealed class FscVerb : IVerb
                     ("phase-randomised masked", r.PhaseRandomizedMasked, StarLabels.CorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps),
                     ("corrected", r.Corrected, StarLabels.FourierShellCorrelationCorrected));
                 summary = new Summary(pathA, pathB, maskPath, r.Corrected.ResolutionAt(0.143), r.Corrected.ResolutionAt(0.5), r.Unmasked.ResolutionAt(0.143),
-                    r.RandomizedBeyondShell, prefix + ".star", prefix + ".png", FscOutput.Points(r.Corrected));
+                    r.RandomizedFromShell, prefix + ".star", prefix + ".png", FscOutput.Points(r.Corrected));
             }
             ctx.WriteJsonSummary(summary);
             ctx.Say($"FSC 0.143: {summary.ResolutionAt0143A:F2} Å   FSC 0.5: {summary.ResolutionAt05A:F2} Å" +

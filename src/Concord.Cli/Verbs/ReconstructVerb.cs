@@ -29,6 +29,7 @@ public sealed class ReconstructVerb : IVerb
         var angpix = new Option<double?>("--angpix") { Description = "Pixel size in Å (default: from the optics group)." };
         var pad = new Option<int>("--pad") { Description = "Padding factor of the Fourier grid.", DefaultValueFactory = _ => 2 };
         var maxRes = new Option<double>("--maxres") { Description = "Highest resolution inserted, in Å (default: Nyquist)." };
+        var weightColumn = new Option<string?>("--weight-column") { Description = "STAR column (e.g. rlnParticleWeight) whose value (≥ 0) scales each particle's data and CTF² weight." };
         var command = new Command("reconstruct", """
             Reconstruct a map from particle images with known poses and CTFs, with relion_reconstruct's semantics
             (origins in Å re-centre the images, CTF-weighted Fourier insertion with padding, Σ CTF·F / Σ CTF², gridding
@@ -39,11 +40,11 @@ public sealed class ReconstructVerb : IVerb
               concord reconstruct particles.star -o map.mrc --halves
               concord reconstruct run_data.star -o capsid.mrc --sym I2 --threads 8 --json
             """)
-        { particles, output, symmetry, noCtf, halves, angpix, pad, maxRes };
+        { particles, output, symmetry, noCtf, halves, angpix, pad, maxRes, weightColumn };
         VerbAction.Bind(command, global, stdout, stderr, (parse, ctx) =>
         {
             var summary = Run(parse.GetValue(particles)!, parse.GetValue(output)!, parse.GetValue(symmetry)!, !parse.GetValue(noCtf), parse.GetValue(halves),
-                parse.GetValue(angpix), parse.GetValue(pad), parse.GetValue(maxRes), ctx);
+                parse.GetValue(angpix), parse.GetValue(pad), parse.GetValue(maxRes), ctx, parse.GetValue(weightColumn));
             ctx.WriteJsonSummary(summary);
             ctx.Say($"{summary.ParticleCount} particles, box {summary.BoxSize}, {summary.PixelSizeA:G4} Å/px, {summary.Symmetry}: {summary.Map} in {summary.Seconds:F1} s");
             if (summary.ResolutionAt0143A is double r)
@@ -53,7 +54,8 @@ public sealed class ReconstructVerb : IVerb
         return command;
     }
 
-    public static Summary Run(string starPath, string mapPath, string symmetryName, bool useCtf, bool writeHalves, double? angpix, int padding, double maxResA, VerbContext ctx)
+    public static Summary Run(string starPath, string mapPath, string symmetryName, bool useCtf, bool writeHalves, double? angpix, int padding, double maxResA, VerbContext ctx,
+        string? weightColumn = null)
     {
         var clock = Stopwatch.StartNew();
         if (!File.Exists(starPath))
@@ -62,6 +64,7 @@ public sealed class ReconstructVerb : IVerb
         var set = RelionParticles.Read(starPath, angpix);
         if (set.Particles.Count == 0)
             throw new InvalidParameterException("particles", $"{starPath} has no particles.");
+        var weights = weightColumn is null ? null : ReadWeights(starPath, weightColumn, set.Particles.Count);
         var optics = set.GroupOf(set.Particles[0]);
         double pixel = angpix ?? optics.PixelSizeA;
         using var readers = new StackReaders(Path.GetDirectoryName(Path.GetFullPath(starPath))!);
@@ -77,6 +80,11 @@ public sealed class ReconstructVerb : IVerb
             reader.ReadImage(p.Image.Index ?? 0, slot.Image);
             ParticleSpectra.Fill(slot, slot.Image, box, p.Pose, useCtf ? p.Ctf : null, pixel, fft);
             slot.Half = writeHalves ? (p.RandomSubset is 1 or 2 ? p.RandomSubset - 1 : SeededHalf(i)) : 0;
+            if (weights is not null)
+            {
+                slot.Weight = weights[i];
+                slot.Use = weights[i] > 0;
+            }
         }, padding, maxResA, ctx.Threads, progress, ctx.Cancellation));
         var operators = group.Rotations.Select(r => Rotation3f.FromMatrix(r)).ToList();
         if (!writeHalves)
@@ -97,6 +105,24 @@ public sealed class ReconstructVerb : IVerb
         FscOutput.Write(stem + "_fsc.star", stem + "_fsc.png", "gold-standard FSC (unmasked half maps)", ("half maps", curve, StarLabels.FourierShellCorrelation));
         return new Summary(starPath, mapPath, set.Particles.Count, box, pixel, group.Name, useCtf, stem + "_half1.mrc", stem + "_half2.mrc",
             curve.ResolutionAt(0.143), curve.ResolutionAt(0.5), stem + "_fsc.star", stem + "_fsc.png", clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Per-particle weights from a column of the particles table, in row order; negative or non-finite values are errors.</summary>
+    private static float[] ReadWeights(string starPath, string column, int count)
+    {
+        var table = StarReader.Read(starPath).Require("particles").RequireLoop(starPath);
+        int c = table.RequireColumn(StarLabel.Get(column), "particles");
+        if (table.RowCount != count)
+            throw new ShapeMismatchException($"{starPath}: {table.RowCount} rows in data_particles, {count} particles read.");
+        var weights = new float[count];
+        for (int r = 0; r < count; r++)
+        {
+            double w = table.GetDouble(r, c);
+            if (!(w >= 0) || double.IsInfinity(w))
+                throw new InvalidParameterException("--weight-column", $"{starPath} line {table.LineOf(r)}: {column} is {w}; weights must be finite and ≥ 0.");
+            weights[r] = (float)w;
+        }
+        return weights;
     }
 
     /// <summary>Half-set for particles without rlnRandomSubset: a fixed hash of the index, so reruns split alike.</summary>

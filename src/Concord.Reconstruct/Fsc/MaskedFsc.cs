@@ -10,14 +10,14 @@ public sealed record MaskedFscResult(
     FscCurve Masked,
     FscCurve PhaseRandomizedMasked,
     FscCurve Corrected,
-    int RandomizedBeyondShell);
+    int RandomizedFromShell);
 
 /// <summary>
 /// Masked FSC corrected for the correlation the mask itself introduces (Chen et al. 2013), as relion_postprocess does:
-/// phases of both half maps are randomised beyond the shell where the unmasked FSC first drops below
-/// <c>randomizeBelowFsc</c> (0.8 in RELION), the randomised maps are masked and correlated (FSC_n), and
-/// FSC_true = (FSC_t − FSC_n) / (1 − FSC_n) is used from two shells past the randomisation shell on (below it the
-/// masked FSC is kept, since there the randomised maps equal the originals).
+/// phases of both half maps are randomised from the first shell s ≥ 1 where the unmasked FSC drops below
+/// <c>randomizeBelowFsc</c> (0.8 in RELION; every component with |k| ≥ s), the randomised maps are masked and
+/// correlated (FSC_n), and FSC_true = (FSC_t − FSC_n) / (1 − FSC_n) is used from shell s + 2 on; below it the masked
+/// FSC is kept (RELION moved the switch two shells up to avoid artefacts at the randomisation edge).
 /// </summary>
 public static class MaskedFsc
 {
@@ -47,7 +47,7 @@ public static class MaskedFsc
         for (int s = 0; s < corrected.Length; s++)
         {
             double fn = random.Fsc[s];
-            corrected[s] = s > randomizeAt + 2 && fn < 1 ? (masked.Fsc[s] - fn) / (1 - fn) : masked.Fsc[s];
+            corrected[s] = s >= randomizeAt + 2 && fn < 1 ? (masked.Fsc[s] - fn) / (1 - fn) : masked.Fsc[s];
         }
         return new MaskedFscResult(unmasked, masked, random, masked with { Fsc = corrected }, randomizeAt);
     }
@@ -59,10 +59,10 @@ public static class MaskedFsc
         return copy;
     }
 
-    /// <summary>Randomises <paramref name="spectrum"/> (the map's own transform, consumed) beyond the shell, back to real space, masked.</summary>
-    private static Volume RandomizedMasked(Complex32[] spectrum, Volume map, Volume mask, int beyondShell, int seed, IRealFft plan)
+    /// <summary>Randomises <paramref name="spectrum"/> (the map's own transform, consumed) from the shell on, back to real space, masked.</summary>
+    private static Volume RandomizedMasked(Complex32[] spectrum, Volume map, Volume mask, int fromShell, int seed, IRealFft plan)
     {
-        PhaseRandomization.RandomizeBeyond(spectrum, plan.Shape, beyondShell, seed);
+        PhaseRandomization.RandomizeFrom(spectrum, plan.Shape, fromShell, seed);
         var result = Volume.CreateUninitialized(map.NX, map.NY, map.NZ, map.PixelSizeA);
         plan.Inverse(spectrum, result.Span);
         System.Numerics.Tensors.TensorPrimitives.Multiply(result.Span, mask.Span, result.Span);

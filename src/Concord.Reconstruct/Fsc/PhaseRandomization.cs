@@ -10,8 +10,12 @@ namespace Concord.Reconstruct.Fsc;
 /// </summary>
 public static class PhaseRandomization
 {
-    /// <summary>Randomises the phases of every component whose shell is greater than <paramref name="beyondShell"/>.</summary>
-    public static void RandomizeBeyond(Span<Complex32> spectrum, FftShape shape, int beyondShell, int seed)
+    /// <summary>
+    /// Randomises the phases of every component with |k| ≥ <paramref name="fromShell"/> (grid units), the boundary
+    /// relion_postprocess uses (randomizePhasesBeyond tests kx² + ky² + kz² ≥ shell²), so the two programs randomise
+    /// exactly the same components.
+    /// </summary>
+    public static void RandomizeFrom(Span<Complex32> spectrum, FftShape shape, int fromShell, int seed)
     {
         ShapeMismatchException.ThrowIfLengthDiffers(spectrum.Length, shape.ComplexLength, "phase randomisation spectrum");
         var random = new Random(seed);
@@ -26,7 +30,7 @@ public static class PhaseRandomization
                 int ky = FourierLayout.FrequencyOfIndex(y, shape.NY);
                 for (int kx = 0; kx < hx; kx++, i++)
                 {
-                    if (FourierLayout.Radius(kx, ky, kz, shape) <= beyondShell + 0.5)
+                    if (kx * kx + ky * ky + kz * kz < fromShell * fromShell)
                         continue;
                     double phase = random.NextDouble() * 2 * Math.PI;
                     bool selfMirroredPlane = kx == 0 || (evenX && kx == shape.NX / 2);
