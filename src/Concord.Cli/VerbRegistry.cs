@@ -19,5 +19,7 @@ public static class VerbRegistry
         new StatusVerb(),
         new ProtocolsVerb(),
         new ProvenanceVerb(),
+        new ExportVerb(),
+        new ImportVerb(),
     ];
 }

@@ -30,7 +30,8 @@ public sealed record ImportRelionParameters : ProtocolParameters
 /// <summary>
 /// Reads a RELION STAR file into a set: particles or motion-corrected micrographs. Every file it references (stacks,
 /// micrographs) is linked (or copied) into the run's extra/ folder, so rows hold project-relative paths; relative
-/// paths in the file are looked up next to the STAR file first, then in the current folder (where RELION ran).
+/// paths in the file are looked up next to the STAR file, then in the project folder (where an in-project export points),
+/// then in the current folder (where RELION ran).
 /// </summary>
 public sealed class ImportRelionProtocol : Protocol<ImportRelionParameters>
 {
@@ -145,13 +146,13 @@ public sealed class ImportRelionProtocol : Protocol<ImportRelionParameters>
         {
             if (System.IO.Path.IsPathRooted(written))
                 return File.Exists(written) ? written : throw new FileNotFoundException($"import.relion: {written} (named in {p.Path}) does not exist.", written);
-            foreach (var folder in new[] { _starFolder, Directory.GetCurrentDirectory() })
+            foreach (var folder in new[] { _starFolder, context.Resolve(""), Directory.GetCurrentDirectory() })
             {
                 string candidate = System.IO.Path.Combine(folder, written);
                 if (File.Exists(candidate))
                     return candidate;
             }
-            throw new FileNotFoundException($"import.relion: {written} (named in {p.Path}) is neither next to the STAR file nor in the current folder.", written);
+            throw new FileNotFoundException($"import.relion: {written} (named in {p.Path}) is not next to the STAR file, in the project folder or in the current folder.", written);
         }
     }
 }
