@@ -21,5 +21,7 @@ public static class VerbRegistry
         new StatusVerb(),
         new ProtocolsVerb(),
         new ProvenanceVerb(),
+        new ExportVerb(),
+        new ImportVerb(),
     ];
 }

@@ -2,7 +2,7 @@ using Concord.IO.Mrc;
 
 namespace Concord.Cli.Tests;
 
-/// <summary>simulate → reconstruct → fsc → demo on the tiny preset: exit codes and files written.</summary>
+/// <summary>simulate → reconstruct → fsc on the tiny preset: exit codes and files written (the demo: DemoVerbTests).</summary>
 public sealed class PipelineVerbTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("concord-cli-pipeline-").FullName;
@@ -71,18 +71,6 @@ public sealed class PipelineVerbTests : IDisposable
         double expected = atoms.Sum(a => Concord.Simulation.Phantoms.ScatteringFactors.For(a.Element).Forward);
         Assert.Equal(expected, map.Span.ToArray().Sum(v => (double)v), expected * 0.01);
         Assert.Equal(VerbAction.BadInput, CliHarness.Run("simulate", "--preset", "tiny", "--out", P("x"), "--model", P("missing.pdb")).ExitCode);
-    }
-
-    [Fact]
-    public void Demo_on_tiny_runs_every_stage()
-    {
-        var result = CliHarness.Run("demo", "--preset", "tiny", "--project", P("demo"), "--json");
-        Assert.Equal(0, result.ExitCode);
-        Assert.True(File.Exists(P("demo/Micrographs/movie_001.mrc")));
-        Assert.True(File.Exists(P("demo/Reconstruct/map.mrc")));
-        Assert.True(File.Exists(P("demo/Reconstruct/fsc_vs_truth.png")));
-        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
-        Assert.True(json.RootElement.GetProperty("motionRmsErrorPx").GetDouble() < 1.5);
     }
 
     [Theory]

@@ -1,40 +1,42 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Concord.Core.Fourier;
-using Concord.Core.Imaging;
-using Concord.IO.Mrc;
-using Concord.IO.Star;
-using Concord.Plots;
-using Concord.Preprocess.Consensus;
-using Concord.Preprocess.Methods.Gain;
-using Concord.Preprocess.Methods.Motion;
-using Concord.Reconstruct.Fsc;
-using Concord.Simulation.Output;
+using System.Globalization;
+using System.Text.Json;
+using Concord.Protocols.Protocols.Preprocess;
+using Concord.Protocols.Protocols.Reconstruct;
 using Concord.Simulation.Presets;
+using Concord.Workflow;
+using Concord.Workflow.Projects;
+using Concord.Workflow.Running;
 
 namespace Concord.Cli.Verbs;
 
 /// <summary>
-/// `concord demo`: simulate a data set with ground truth, then run every stage that exists so far on it and report
-/// what each kept and rejected, and how close it came to the truth.
+/// `concord demo`: writes a pipeline (simulate → motion.correct → reconstruct.gold), runs it in a project through the
+/// workflow engine, and reports what each run kept and rejected, where its results are, and how close it came to the
+/// truth. An interrupted demo finishes with `concord resume --project DIR`.
 /// </summary>
 public sealed class DemoVerb : IVerb
 {
-    public sealed record Step(string Name, int Kept, int Rejected, string Result, string Output);
+    public const string PipelineFile = "demo.toml";
 
-    public sealed record Summary(string Project, string Preset, IReadOnlyList<Step> Steps, double MotionRmsErrorPx, double? HalfMapResolutionA,
-        double? ResolutionVsTruthA, double Seconds);
+    public sealed record Step(string Name, string Protocol, int Kept, int Rejected, string Result, string Output);
+
+    public sealed record Summary(string Project, string Preset, string Pipeline, IReadOnlyList<Step> Steps, double? MotionRmsErrorPx,
+        double? HalfMapResolutionA, double? ResolutionVsTruthA, IReadOnlyList<RejectedMovie> Rejections, double Seconds);
 
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
-        var project = new Option<string>("--project") { Description = "Folder for the demo's data and results.", DefaultValueFactory = _ => "concord-demo" };
-        var preset = new Option<string>("--preset") { Description = "Simulated data set: small (default, a few minutes) or tiny (seconds).", DefaultValueFactory = _ => "small" };
+        var project = new Option<string>("--project") { Description = "Project folder for the demo (created if missing).", DefaultValueFactory = _ => "concord-demo" };
+        var preset = new Option<string>("--preset") { Description = "Simulated data set: small (default, about a minute) or tiny (seconds).", DefaultValueFactory = _ => "small" };
         var seed = new Option<int>("--seed") { Description = "Random seed of the simulation.", DefaultValueFactory = _ => 1 };
         var command = new Command("demo", """
             Simulate a data set with known truth (movies with gain, drift, contamination and junk; a particle stack with
-            poses and CTFs) and run the stages Concord has so far: motion correction with dose weighting and the drift
-            sanity check (movies → micrographs), then a gold-standard reconstruction with CTF from the known poses and
-            its FSC, each scored against the truth. Prints what each step kept and rejected and where the results are.
+            poses and CTFs) and run the stages Concord has so far as a pipeline of the workflow engine: motion
+            correction with dose weighting and the drift sanity check (movies → micrographs), then a gold-standard
+            reconstruction with CTF from the known poses and its FSC, each scored against the truth. The pipeline is
+            written to PROJECT/demo.toml (re-run it with `concord run`); an interrupted demo finishes with
+            `concord resume --project PROJECT`. Prints what each run kept and rejected and where the results are.
 
             Examples:
               concord demo
@@ -52,98 +54,82 @@ public sealed class DemoVerb : IVerb
         return command;
     }
 
+    /// <summary>The demo pipeline for a preset and seed, as a user would write it.</summary>
+    public static string PipelineText(string preset, int seed) => $"""
+        # Concord demo: simulate a data set with known truth, correct motion, reconstruct with CTF, score against truth.
+        # Run it again (finished runs are reused) with:  concord run {PipelineFile} --project PROJECT
+
+        [[run]]
+        name = "simulate"
+        protocol = "simulate.preset"
+        params = {"{"} preset = "{preset}", seed = {seed.ToString(CultureInfo.InvariantCulture)} {"}"}
+
+        [[run]]
+        name = "motion"
+        protocol = "motion.correct"
+        inputs = {"{"} movies = "simulate.movies" {"}"}
+        params = {"{"} dose_weighting = true, max_frame_shift_a = 5.0, max_trajectory_length_a = 15.0 {"}"}
+
+        [[run]]
+        name = "reconstruct"
+        protocol = "reconstruct.gold"
+        inputs = {"{"} particles = "simulate.particles", reference = "simulate.truth_map" {"}"}
+        params = {"{"} symmetry = "C1", use_ctf = true {"}"}
+
+        """;
+
     private static Summary Run(string folder, SimulationPreset preset, int seed, VerbContext ctx)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(folder);
-        using var fft = FftBackends.Create(maxDegreeOfParallelism: ctx.Threads);
-        var steps = new List<Step>();
-        string data = Path.Combine(folder, "Simulation");
-        SimulationSummary sim;
-        using (var deterministic = FftBackends.CreateDeterministic(ctx.Threads))
-            sim = ctx.WithProgress($"simulating {preset.Name}", p => SimulationWriter.Run(preset, data, seed, deterministic, ctx.Threads, p));
-        steps.Add(new Step("simulate", sim.Particles + sim.Movies, 0, $"{sim.Movies} movies, {sim.Particles} particles", data));
-
-        var (kept, rejected, rms, micrographs) = CorrectMotion(preset, data, folder, fft, ctx);
-        steps.Add(new Step("motion correction + drift check", kept, rejected, $"trajectory RMS error vs truth {rms:F2} px (kept movies)", micrographs));
-
-        string reconstructions = Path.Combine(folder, "Reconstruct");
-        Directory.CreateDirectory(reconstructions);
-        double? halfRes = null, truthRes = null;
-        if (sim.ParticlesStar is not null)
-        {
-            string map = Path.Combine(reconstructions, "map.mrc");
-            var rec = ReconstructVerb.Run(sim.ParticlesStar, map, "C1", useCtf: true, writeHalves: true, angpix: null, padding: 2, maxResA: 0, ctx);
-            halfRes = rec.ResolutionAt0143A;
-            using var full = FscVerb.ReadVolume(map);
-            using var truth = FscVerb.ReadVolume(sim.Maps[0]);
-            var vsTruth = FourierShellCorrelation.Compute(full, truth, fft);
-            truthRes = vsTruth.ResolutionAt(0.5);
-            FscOutput.Write(Path.Combine(reconstructions, "fsc_vs_truth.star"), Path.Combine(reconstructions, "fsc_vs_truth.png"), "map vs true map",
-                ("map vs truth", vsTruth, StarLabels.FourierShellCorrelation));
-            steps.Add(new Step("reconstruct (known poses, CTF)", rec.ParticleCount, 0,
-                $"half maps FSC 0.143 at {halfRes:F2} Å; vs truth FSC 0.5 at {truthRes:F2} Å", reconstructions));
-        }
-        return new Summary(folder, preset.Name, steps, rms, halfRes, truthRes, clock.Elapsed.TotalSeconds);
+        string pipelinePath = Path.GetFullPath(Path.Combine(folder, PipelineFile));
+        File.WriteAllText(pipelinePath, PipelineText(preset.Name, seed));
+        var pipeline = PipelineParser.ParseFile(pipelinePath);
+        using var project = Project.Open(folder, WorkflowCatalog.Kinds, create: true);
+        var runs = ctx.WithProgress($"demo ({preset.Name})", progress =>
+            new Runner(project, WorkflowCatalog.Protocols, new RunnerOptions(ctx.Threads, progress, ctx.Cancellation)).RunPipeline(pipeline));
+        return Summarise(project, preset.Name, pipelinePath, runs, clock.Elapsed.TotalSeconds);
     }
 
-    private static (int Kept, int Rejected, double RmsPx, string Output) CorrectMotion(SimulationPreset preset, string data, string folder, IFftBackend fft, VerbContext ctx)
+    /// <summary>The demo's table and figures, read back from the runs' sets and reports.</summary>
+    internal static Summary Summarise(Project project, string preset, string pipelinePath, IReadOnlyList<RunInfo> runs, double seconds)
     {
-        string output = Path.Combine(folder, "Micrographs");
-        Directory.CreateDirectory(output);
-        var movies = StarReader.Read(Path.Combine(data, "movies.star")).Require("movies").RequireLoop();
-        using var gainReader = MrcReader.Open(Path.Combine(data, "gain.mrc"));
-        using var gain = gainReader.ReadImage(0);
-        var options = new MotionCorrectionOptions
+        var byName = runs.ToDictionary(r => r.Name);
+        var simulate = byName["simulate"];
+        var motion = Report<MotionReport>(project, byName["motion"], "motion");
+        var reconstruction = Report<ReconstructionReport>(project, byName["reconstruct"], "reconstruction");
+        int Rows(RunInfo run, string port) => project.Sets(run.Id).Where(s => s.Port == port).Sum(s => s.Rows);
+        int movies = Rows(simulate, "movies"), particles = Rows(simulate, "particles");
+        var steps = new List<Step>
         {
-            DosePerFrameEA2 = preset.Movies.DosePerFrameEA2,
-            VoltageKv = preset.Movies.VoltageKv,
-            PatchesX = preset.Movies.Width >= 1024 ? 5 : 3,
-            PatchesY = preset.Movies.Height >= 1024 ? 5 : 3,
-            MaxDegreeOfParallelism = ctx.Threads,
+            new("simulate", simulate.Protocol, movies + particles, 0, $"{movies} movies, {particles} particles, true map", simulate.Folder),
+            new("motion correction + drift check", byName["motion"].Protocol, motion.Kept, motion.Rejected,
+                $"trajectory RMS error vs truth {Format(motion.TruthRmsErrorPx, "F2")} px (kept movies)", byName["motion"].Folder),
+            new("reconstruct (known poses, CTF)", byName["reconstruct"].Protocol, reconstruction.Particles, 0,
+                $"half maps FSC 0.143 at {Format(reconstruction.HalfMapResolutionAt0143A, "F2")} Å; vs truth FSC 0.5 at {Format(reconstruction.ReferenceResolutionAt05A, "F2")} Å",
+                byName["reconstruct"].Folder),
         };
-        var corrector = new MotionCorrector(fft, options);
-        int kept = 0, rejected = 0;
-        var errors = new List<double>();
-        for (int m = 0; m < movies.RowCount; m++)
-        {
-            string relative = movies.GetString(m, StarLabels.MicrographMovieName);
-            string name = Path.GetFileNameWithoutExtension(relative);
-            using var reader = MrcReader.Open(Path.Combine(data, relative));
-            using var frames = reader.ReadStack();
-            using var result = ctx.WithProgress($"motion {name}", p => corrector.Run(frames, new GainCorrectionSettings(Gain: gain, DetectDefects: true), p, ctx.Cancellation));
-            MrcWriter.Write(Path.Combine(output, name + ".mrc"), result.DoseWeightedSum ?? result.AlignedSum);
-            var verdict = DriftSanityCheck.Evaluate(name, result.Trajectory);
-            if (!verdict.Accepted)
-            {
-                rejected++;
-                ctx.Say($"rejected {name}: {verdict.Reason}");
-                continue;
-            }
-            kept++;
-            // Accuracy is scored on the movies the sanity check keeps: a rejected movie's trajectory is not used.
-            var truth = StarReader.Read(Path.Combine(data, "truth", "motion", name + ".star")).Require("global_shift").RequireLoop();
-            for (int f = 0; f < Math.Min(truth.RowCount, result.Trajectory.Frames); f++)
-            {
-                double dx = result.Trajectory.Shifts[f].ShiftXPx - truth.GetDouble(f, StarLabels.MicrographShiftX);
-                double dy = result.Trajectory.Shifts[f].ShiftYPx - truth.GetDouble(f, StarLabels.MicrographShiftY);
-                errors.Add(Math.Sqrt(dx * dx + dy * dy));
-            }
-        }
-        if (errors.Count > 0)
-            Figures.SaveHistogram(Path.Combine(output, "trajectory_error.png"), "motion: per-frame error vs truth", "error (px)", errors, bins: 30);
-        return (kept, rejected, errors.Count > 0 ? Math.Sqrt(errors.Average(e => e * e)) : double.NaN, output);
+        return new Summary(project.Root, preset, pipelinePath, steps, motion.TruthRmsErrorPx, reconstruction.HalfMapResolutionAt0143A,
+            reconstruction.ReferenceResolutionAt05A, motion.Rejections, seconds);
     }
+
+    private static T Report<T>(Project project, RunInfo run, string name) =>
+        project.Reports(run.Id).TryGetValue(name, out var json) ? JsonSerializer.Deserialize<T>(json)!
+            : throw new ProjectException($"run {run.Name} has no '{name}' report; is it finished? (`concord status --project {project.Root}`)");
+
+    private static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "n/a";
 
     private static void Print(Summary summary, VerbContext ctx)
     {
+        foreach (var r in summary.Rejections)
+            ctx.Say($"rejected {r.Movie}: {r.Reason}");
         ctx.Say("");
         ctx.Say($"{"step",-34} {"kept",6} {"rejected",9}  result");
         foreach (var s in summary.Steps)
             ctx.Say($"{s.Name,-34} {s.Kept,6} {s.Rejected,9}  {s.Result}");
         ctx.Say("");
         foreach (var s in summary.Steps)
-            ctx.Say($"  {s.Name}: {s.Output}");
-        ctx.Say($"done in {summary.Seconds:F0} s; everything is under {Path.GetFullPath(summary.Project)}");
+            ctx.Say($"  {s.Name} ({s.Protocol}): {Path.Combine(summary.Project, s.Output)}");
+        ctx.Say($"done in {summary.Seconds:F0} s; project {summary.Project} (pipeline {summary.Pipeline}; `concord status --project {summary.Project}`)");
     }
 }

@@ -47,6 +47,9 @@ public abstract class OutputBuffer
 
     public CancellationToken Cancellation => _run.Cancellation;
 
+    /// <summary>Degree of parallelism the runner was given (--threads), for whole-set work that parallelises inside.</summary>
+    public int Threads => _run.Threads;
+
     /// <summary>Adds a row to an output set; <paramref name="reason"/> marks a rejected row and says why.</summary>
     public void Emit<TRow>(OutputPort<TRow> port, string key, TRow row, string? reason = null) where TRow : notnull
     {
@@ -63,6 +66,17 @@ public abstract class OutputBuffer
         var file = _run.ReserveFile(fileName);
         Files.Add(file);
         return file;
+    }
+
+    /// <summary>
+    /// A new empty folder under the run's tmp/ for work files a library writes as a tree (a simulation, a converter);
+    /// move what should be kept into files from <see cref="NewFile"/>. tmp/ is emptied whenever the run (re)starts.
+    /// </summary>
+    public string NewScratchFolder()
+    {
+        string folder = Path.Combine(_run.Folder, "tmp", "scratch_" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 
     /// <summary>Stores a named JSON report for the run (replacing one of the same name).</summary>

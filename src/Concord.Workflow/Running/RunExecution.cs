@@ -43,6 +43,7 @@ internal sealed class RunExecution : IDisposable
     public string Folder { get; }
     public RunLog Log { get; }
     public CancellationToken Cancellation => _options.Cancellation;
+    public int Threads => _options.Threads;
 
     public void Dispose()
     {
@@ -128,7 +129,7 @@ internal sealed class RunExecution : IDisposable
     public IReadOnlyList<IReadOnlyList<SetRow<TRow>>> ReadInputs<TRow>(InputPort<TRow> port) where TRow : notnull
     {
         lock (Project.WriteLock)
-            return _inputSets[port.Name].Select(id => Project.ReadRows(port.Kind, id)).ToList();
+            return _inputSets.TryGetValue(port.Name, out var ids) ? ids.Select(id => Project.ReadRows(port.Kind, id)).ToList() : [];
     }
 
     public IReadOnlyList<SetRow<TRow>> ReadOutput<TRow>(OutputPort<TRow> port) where TRow : notnull

@@ -32,6 +32,8 @@ internal static class RunFolders
             File.Delete(file);
             removed++;
         }
+        foreach (var scratch in Directory.EnumerateDirectories(tmp))
+            Directory.Delete(scratch, recursive: true);
         var referenced = new HashSet<string>(project.Sets(run.Id).SelectMany(project.ReferencedPaths), StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(folder, "extra"), "*", SearchOption.AllDirectories))
         {

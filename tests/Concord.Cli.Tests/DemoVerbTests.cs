@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Concord.Cli.Verbs;
+using Concord.Workflow.Projects;
+
+namespace Concord.Cli.Tests;
+
+public sealed class DemoVerbTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "concord-cli-demo-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public DemoVerbTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string P(string name) => Path.Combine(_root, name);
+
+    [Fact]
+    public void Demo_on_tiny_runs_the_pipeline_scores_it_and_its_sets_export_and_import()
+    {
+        var demo = CliHarness.Run("demo", "--preset", "tiny", "--project", P("demo"), "--threads", "2", "--json");
+        Assert.Equal(VerbAction.Success, demo.ExitCode);
+        using (var json = JsonDocument.Parse(demo.Stdout))
+        {
+            var s = json.RootElement;
+            Assert.Equal(3, s.GetProperty("steps").GetArrayLength());
+            Assert.InRange(s.GetProperty("motionRmsErrorPx").GetDouble(), 0, 1);
+            Assert.InRange(s.GetProperty("halfMapResolutionA").GetDouble(), 5, 10);
+            Assert.InRange(s.GetProperty("resolutionVsTruthA").GetDouble(), 5, 10);
+        }
+        Assert.True(File.Exists(P("demo/demo.toml")));
+        Assert.True(File.Exists(P("demo/Runs/001_simulate/extra/Movies/movie_001.mrcs")));
+        Assert.True(File.Exists(P("demo/Runs/003_reconstruct/extra/map_half2.mrc")));
+        AssertFinishedAndIntact(P("demo"));
+
+        // Re-running reuses every run; resume has nothing left to do.
+        Assert.Equal(VerbAction.Success, CliHarness.Run("demo", "--preset", "tiny", "--project", P("demo")).ExitCode);
+        Assert.Equal(VerbAction.Success, CliHarness.Run("resume", "--project", P("demo")).ExitCode);
+        Assert.Equal(VerbAction.Success, CliHarness.Run("run", P("demo/demo.toml"), "--project", P("demo")).ExitCode);
+        Assert.Equal(3, Directory.GetDirectories(P("demo/Runs")).Length);
+
+        Assert.Equal(VerbAction.Success, CliHarness.Run("export", "--project", P("demo"), "--set", "simulate:particles", "-o", P("out/particles.star")).ExitCode);
+        Assert.Equal(VerbAction.Success, CliHarness.Run("export", "--project", P("demo"), "--set", "motion.micrographs", "-o", P("out/micrographs.star")).ExitCode);
+        Assert.Equal(VerbAction.BadInput, CliHarness.Run("export", "--project", P("demo"), "--set", "reconstruct.volumes", "-o", P("out/v.star")).ExitCode);
+        Assert.Equal(VerbAction.Success, CliHarness.Run("import", "--project", P("imported"), P("out/particles.star")).ExitCode);
+        var status = CliHarness.Run("status", "--project", P("imported"), "--json");
+        using var doc = JsonDocument.Parse(status.Stdout);
+        var sets = doc.RootElement.GetProperty("runs")[0].GetProperty("sets");
+        Assert.Equal(300, sets.EnumerateArray().Single(x => x.GetProperty("kind").GetString() == "particle").GetProperty("rows").GetInt32());
+        AssertFinishedAndIntact(P("imported"));
+        Assert.Equal(VerbAction.Success, CliHarness.Run("import", "--project", P("imported"), P("out/micrographs.star")).ExitCode);
+        Assert.Equal(VerbAction.Success, CliHarness.Run("protocols").ExitCode);
+    }
+
+    [Fact]
+    public void A_demo_killed_twice_finishes_with_resume()
+    {
+        string project = P("killed");
+        // Kill 1: the demo itself, once motion correction has started (the simulation is committed by then).
+        KillWhen(["demo", "--preset", "tiny", "--project", project, "--threads", "2"], () => Directory.Exists(Path.Combine(project, "Runs", "002_motion", "tmp")));
+        // Kill 2: a resume, shortly after it started.
+        KillWhen(["resume", "--project", project, "--threads", "2"], () => false, maxSeconds: 2);
+        Assert.Equal(VerbAction.Success, CliHarness.Run("resume", "--project", project, "--threads", "2").ExitCode);
+        AssertFinishedAndIntact(project);
+        // The kill landed inside motion correction: its run was resumed, not started afresh.
+        Assert.Contains("resumed from status Running", File.ReadAllText(Path.Combine(project, "Runs", "002_motion", "logs", "run.log")), StringComparison.Ordinal);
+        using var opened = Project.Open(project, WorkflowCatalog.Kinds);
+        var summary = DemoVerb.Summarise(opened, "tiny", Path.Combine(project, DemoVerb.PipelineFile), opened.Runs(), 0);
+        Assert.InRange(summary.MotionRmsErrorPx!.Value, 0, 1);
+        Assert.InRange(summary.HalfMapResolutionA!.Value, 5, 10);
+    }
+
+    private static void AssertFinishedAndIntact(string root)
+    {
+        using var project = Project.Open(root, WorkflowCatalog.Kinds);
+        Assert.Empty(ProjectIntegrity.Check(project));
+        Assert.All(project.Runs(), r => Assert.Equal(RunStatus.Finished, r.Status));
+    }
+
+    /// <summary>Runs the CLI as a process and SIGKILLs it when <paramref name="condition"/> holds or after <paramref name="maxSeconds"/>.</summary>
+    private static void KillWhen(string[] args, Func<bool> condition, double maxSeconds = 120)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(ConcordApp).Assembly.Location);
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEndAsync();
+        process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && !condition() && clock.Elapsed.TotalSeconds < maxSeconds)
+            Thread.Sleep(50);
+        if (!process.HasExited)
+            process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+}
