@@ -41,7 +41,7 @@ public static class SimulatedMicrographs
         JunkFraction = 0.15,
         DriftA = 0,
         LocalMotionA = 0,
-        CarbonProbability = contamination ? 1 : 0,
+        CarbonProbability = 0,
         MeanIceCrystals = contamination ? 1.5 : 0,
         MeanAggregates = contamination ? 1.5 : 0,
     };
