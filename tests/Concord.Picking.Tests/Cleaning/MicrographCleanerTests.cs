@@ -1,0 +1,29 @@
+using Concord.Core.Fourier;
+using Concord.Picking.Cleaning;
+using Concord.Picking.Methods.Log;
+using Concord.Picking.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Concord.Picking.Tests.Cleaning;
+
+public class MicrographCleanerTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Finds_contamination_and_removes_picks_on_it_but_keeps_particles()
+    {
+        var mic = SimulatedMicrographs.Get(512, seed: 21, contamination: true);
+        using var fft = FftBackends.Create();
+        var result = new MicrographCleaner(fft).Clean(mic.Image, new CleanerOptions { DiameterA = 80 });
+        double iou = result.IntersectionOverUnion(mic.Truth.BadRegionMask);
+        var picks = new LogPicker(fft).Pick(mic.Image, new LogPickerOptions { DiameterA = 80 });
+        bool OnBad(Pick p) => mic.Truth.BadRegionMask[(int)Math.Round(p.YPx) * 512 + (int)Math.Round(p.XPx)] > 0.5f;
+        int badPicks = picks.Count(OnBad), badRemoved = picks.Count(p => OnBad(p) && result.IsBad(p.XPx, p.YPx));
+        var good = mic.Particles.Where(p => mic.Truth.BadRegionMask[(int)p.Y * 512 + (int)p.X] < 0.5f).ToList();
+        int goodKept = good.Count(p => !result.IsBad(p.X, p.Y));
+        output.WriteLine($"IoU {iou:F3}, bad fraction {result.BadFraction:F3} (true {mic.Truth.BadRegionMask.Average(v => (double)v):F3}); " +
+            $"picks on contamination removed {badRemoved}/{badPicks}; clean particles kept {goodKept}/{good.Count}; regions {string.Join(",", mic.Truth.Regions.Select(r => r.Kind))}");
+        Assert.True(iou >= 0.3, $"IoU {iou:F3}");
+        Assert.True(badRemoved >= 0.6 * badPicks, $"{badRemoved}/{badPicks}");
+        Assert.True(goodKept >= 0.75 * good.Count, $"{goodKept}/{good.Count}");
+    }
+}
