@@ -13,6 +13,8 @@ public static class VerbRegistry
         new SimulateVerb(),
         new ReconstructVerb(),
         new FscVerb(),
+        new MotionVerb(),
+        new GainVerb(),
         new DemoVerb(),
         new RunVerb(),
         new ResumeVerb(),
