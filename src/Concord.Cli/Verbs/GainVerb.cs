@@ -63,9 +63,7 @@ public sealed class GainVerb : IVerb
             ctx.Cancellation.ThrowIfCancellationRequested();
             try
             {
-                using var source = ImageFiles.OpenImages(inputs[i].Path);
-                if (source.Count == 0)
-                    throw new InvalidDimensionsException($"{inputs[i].Path} has no frames.");
+                using var source = MotionVerb.OpenMovie(inputs[i].Path);
                 estimator ??= new BlindGainEstimator(source.Width, source.Height);
                 if (source.Width != estimator.Width || source.Height != estimator.Height)
                     throw new ShapeMismatchException($"frames are {source.Width}×{source.Height} px, but the first movie's are {estimator.Width}×{estimator.Height} px.");

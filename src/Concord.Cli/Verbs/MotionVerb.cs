@@ -117,9 +117,7 @@ public sealed class MotionVerb : IVerb
         var clock = Stopwatch.StartNew();
         try
         {
-            using var source = ImageFiles.OpenImages(input.Path);
-            if (source.Count == 0)
-                throw new InvalidDimensionsException($"{input.Path} has no frames.");
+            using var source = OpenMovie(input.Path);
             double pixelSizeA = settings.AngpixA ?? input.PixelSizeA ?? PixelSizeFromHeader(source);
             double voltageKv = settings.VoltageKv ?? input.VoltageKv ?? 300;
             var frames = new MovieFrames(source.Width, source.Height, source.Count, pixelSizeA, source.Read);
@@ -145,6 +143,29 @@ public sealed class MotionVerb : IVerb
             writer.AddFailed(input, e.Message);
             return new MovieResult(input.ListedName, "failed", null, null, null, null, null, e.Message, clock.Elapsed.TotalSeconds);
         }
+    }
+
+    /// <summary>
+    /// Opens a movie, saying plainly when it has no frames: an MRC header with NZ = 0 would otherwise be reported as
+    /// "dimensions must be positive".
+    /// </summary>
+    internal static IImageSource OpenMovie(string path)
+    {
+        if (ImageFiles.Detect(path) == FileFormat.Mrc && File.Exists(path))
+        {
+            Span<byte> head = stackalloc byte[12];
+            using (var stream = File.OpenRead(path))
+                stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(head[8..]) == 0)
+                throw new InvalidDimensionsException($"{path} has no frames (its MRC header says NZ = 0).");
+        }
+        var source = ImageFiles.OpenImages(path);
+        if (source.Count == 0)
+        {
+            source.Dispose();
+            throw new InvalidDimensionsException($"{path} has no frames.");
+        }
+        return source;
     }
 
     /// <summary>MRC headers carry a pixel size; TIFF movies do not, and a guess would silently scale every Å setting.</summary>
