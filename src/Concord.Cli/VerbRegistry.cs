@@ -15,6 +15,8 @@ public static class VerbRegistry
         new ReconstructVerb(),
         new FscVerb(),
         new CtfVerb(),
+        new MotionVerb(),
+        new GainVerb(),
         new DemoVerb(),
         new RunVerb(),
         new ResumeVerb(),

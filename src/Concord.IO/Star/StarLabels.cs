@@ -92,6 +92,15 @@ public static class StarLabels
     public static readonly StarLabel MicrographFrameNumber = I("rlnMicrographFrameNumber", "1-based frame number");
     public static readonly StarLabel MicrographShiftX = D("rlnMicrographShiftX", "px", "shift that aligns the frame, X (unbinned px)");
     public static readonly StarLabel MicrographShiftY = D("rlnMicrographShiftY", "px", "shift that aligns the frame, Y (unbinned px)");
+    public static readonly StarLabel ImageSizeX = I("rlnImageSizeX", "movie width in px (motion STAR data_general)");
+    public static readonly StarLabel ImageSizeY = I("rlnImageSizeY", "movie height in px (motion STAR data_general)");
+    public static readonly StarLabel ImageSizeZ = I("rlnImageSizeZ", "number of movie frames (motion STAR data_general)");
+    public static readonly StarLabel MicrographStartFrame = I("rlnMicrographStartFrame", "1-based first frame of the sum and of the local model's time axis");
+    public static readonly StarLabel MotionModelVersion = I("rlnMotionModelVersion", "local motion model: 0 none, 1 RELION's third-order polynomial");
+    public static readonly StarLabel MotionModelCoeffsIdx = I("rlnMotionModelCoeffsIdx", "index of a local motion model coefficient (0–17 X, 18–35 Y)");
+    public static readonly StarLabel MotionModelCoeff = D("rlnMotionModelCoeff", "px", "local motion model coefficient");
+    public static readonly StarLabel CtfPowerSpectrum = S("rlnCtfPowerSpectrum", "power spectrum of the motion-corrected micrograph");
+    public static readonly StarLabel ConcordRejectionReason = S("rlnConcordRejectionReason", "why Concord left an item out, in words");
 
     // FSC tables (RELION postprocess layout).
     public static readonly StarLabel SpectralIndex = I("rlnSpectralIndex", "Fourier shell index");
@@ -132,7 +141,8 @@ public static class StarLabels
         NrOfSignificantSamples, RandomSubset, GroupNumber, GroupName,
         ClassNumber, ReferenceImage, ClassDistribution, AccuracyRotations, AccuracyTranslationsAngst,
         EstimatedResolution, OverallFourierCompleteness,
-        MicrographFrameNumber, MicrographShiftX, MicrographShiftY,
+        MicrographFrameNumber, MicrographShiftX, MicrographShiftY, ImageSizeX, ImageSizeY, ImageSizeZ, MicrographStartFrame,
+        MotionModelVersion, MotionModelCoeffsIdx, MotionModelCoeff, CtfPowerSpectrum, ConcordRejectionReason,
         SpectralIndex, Resolution, AngstromResolution, FourierShellCorrelation, FourierShellCorrelationUnmaskedMaps,
         FourierShellCorrelationMaskedMaps, CorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps,
         FourierShellCorrelationCorrected, FinalResolution,

@@ -63,14 +63,18 @@ public static class GainCorrection
     /// <summary>
     /// Defects found from the sum of the movie's frames after dark and gain correction, for when no defect list exists.
     /// </summary>
-    public static DefectMap DetectDefects(ImageStack movie, GainCorrectionSettings settings, DefectDetectionOptions? options = null)
+    public static DefectMap DetectDefects(ImageStack movie, GainCorrectionSettings settings, DefectDetectionOptions? options = null) =>
+        DetectDefects(Motion.MovieFrames.FromStack(movie), settings, options);
+
+    /// <inheritdoc cref="DetectDefects(ImageStack, GainCorrectionSettings, DefectDetectionOptions?)"/>
+    public static DefectMap DetectDefects(Motion.MovieFrames movie, GainCorrectionSettings settings, DefectDetectionOptions? options = null)
     {
         using var prepared = Prepare(settings with { Defects = null }, movie.Width, movie.Height, applyDefects: false);
-        var sum = new float[movie.ImageLength];
-        var frame = new float[movie.ImageLength];
+        var sum = new float[movie.FrameLength];
+        var frame = new float[movie.FrameLength];
         for (int f = 0; f < movie.Count; f++)
         {
-            movie.Slice(f).CopyTo(frame);
+            movie.Read(f, frame);
             prepared.Correct(frame);
             System.Numerics.Tensors.TensorPrimitives.Add(sum, frame, sum);
         }
@@ -80,6 +84,9 @@ public static class GainCorrection
 
     /// <summary>The settings with detected defects filled in when <see cref="GainCorrectionSettings.DetectDefects"/> asks for them.</summary>
     internal static GainCorrectionSettings WithDetectedDefects(ImageStack movie, GainCorrectionSettings settings) =>
+        WithDetectedDefects(Motion.MovieFrames.FromStack(movie), settings);
+
+    internal static GainCorrectionSettings WithDetectedDefects(Motion.MovieFrames movie, GainCorrectionSettings settings) =>
         settings.DetectDefects && settings.Defects is null ? settings with { Defects = DetectDefects(movie, settings) } : settings;
 
     internal static PreparedGain Prepare(GainCorrectionSettings settings, int width, int height, bool applyDefects = true)

@@ -25,7 +25,7 @@ internal static class FrameAligner
     /// <summary>Smallest search radius (px) of the refinement iterations after the first.</summary>
     public const double MinimumRefinementSearchPx = 3;
 
-    public static FrameAlignment Align(ReadOnlySpan<Complex32> spectra, int frames, FftShape shape, double pixelSizeA, double bFactorA2,
+    public static FrameAlignment Align(Complex32[] spectra, int frames, FftShape shape, double pixelSizeA, double bFactorA2,
         double maxShiftPx, int maxIterations, double tolerancePx, int groupFrames, IFftBackend fft, ParallelOptions parallel, Action<int>? iterationDone = null)
     {
         int c = shape.ComplexLength;
@@ -35,7 +35,8 @@ internal static class FrameAligner
             return new FrameAlignment(shifts, 0, true);
         var filter = CorrelationFilter(shape, pixelSizeA, bFactorA2);
         double searchPx = Math.Min(maxShiftPx, (Math.Min(shape.NX, shape.NY) / 2) - 2);
-        var source = spectra.ToArray();
+        // Read only: the input spectra are phase-shifted into a second buffer, never copied (a 4K movie's are GBs).
+        var source = spectra;
         var aligned = new Complex32[source.Length];
         var sum = new Complex32[c];
         var plan = fft.GetPlan(shape);

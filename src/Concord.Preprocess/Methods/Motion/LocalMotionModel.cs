@@ -80,6 +80,33 @@ public sealed class LocalMotionModel
         return (x, y);
     }
 
+    /// <summary>
+    /// The same model in RELION's third-order polynomial parameterisation (motion model version 1): 36 coefficients,
+    /// 18 for X then 18 for Y, index 3·j + p − 1 for spatial term j of (1, X, X², Y, Y², X·Y) and time power p = 1…3,
+    /// with X = x/W − 0.5, Y = y/H − 0.5 and time z = the 0-based frame. Since u = 2X and τ = z/(F − 1), each of
+    /// Concord's coefficients is scaled by 2^(spatial degree)/(F − 1)^p. RELION counts time from the first frame, so the
+    /// model must use frame 0 as its reference.
+    /// </summary>
+    public double[] ToRelionCoefficients()
+    {
+        if (ReferenceFrame != 0)
+            throw new InvalidParameterException(nameof(ReferenceFrame), $"RELION's local model counts time from the first frame; this model's reference frame is {ReferenceFrame}.");
+        ReadOnlySpan<double> spatialScale = [1, 2, 4, 2, 4, 4];
+        double step = Frames > 1 ? 1.0 / (Frames - 1) : 0;
+        var relion = new double[2 * TermsPerAxis];
+        for (int j = 0; j < 6; j++)
+        {
+            double timeScale = 1;
+            for (int p = 0; p < 3; p++)
+            {
+                timeScale *= step;
+                relion[(3 * j) + p] = _cx[(6 * p) + j] * spatialScale[j] * timeScale;
+                relion[TermsPerAxis + (3 * j) + p] = _cy[(6 * p) + j] * spatialScale[j] * timeScale;
+            }
+        }
+        return relion;
+    }
+
     internal double NormalizedX(double xPx) => (xPx - (Width / 2.0)) / (Width / 2.0);
 
     internal double NormalizedY(double yPx) => (yPx - (Height / 2.0)) / (Height / 2.0);

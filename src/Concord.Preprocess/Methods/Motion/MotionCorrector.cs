@@ -50,19 +50,31 @@ public sealed class MotionCorrector
     {
         ArgumentNullException.ThrowIfNull(movie);
         _options.Validate(movie.Count);
+        return Run(MovieFrames.FromStack(movie), gain, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Corrects a movie read frame by frame (<see cref="MovieFrames"/>): only the frames' spectra are held, so the
+    /// peak memory is about two spectra per frame (8 bytes per pixel per frame) instead of three.
+    /// </summary>
+    public MotionCorrectionResult Run(MovieFrames movie, GainCorrectionSettings? gain = null, IProgress<WorkProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(movie);
+        _options.Validate(movie.Count);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
-        int frames = movie.Count, width = movie.Width, height = movie.Height;
+        int frames = movie.Count;
         double pixelSizeA = movie.PixelSizeA;
-        var shape = new FftShape(width, height);
+        var shape = new FftShape(movie.Width, movie.Height);
         int c = shape.ComplexLength;
         var spectra = ForwardFrames(movie, gain, shape, parallel, progress);
 
         var global = FrameAligner.Align(spectra, frames, shape, pixelSizeA, _options.BFactorA2, _options.MaxShiftA / pixelSizeA, _options.MaxIterations,
             _options.ConvergencePx, _options.GroupFrames, _fft, parallel, i => progress?.Report(new WorkProgress(i, _options.MaxIterations, "global alignment")));
         var trajectory = new MotionTrajectory(global.Shifts, _options.ReferenceFrame, pixelSizeA);
-        var aligned = new Complex32[spectra.Length];
+        // Shifted in place: the raw spectra are not needed again, and a second copy would double the peak memory.
+        var aligned = spectra;
         FrameAligner.ShiftAll(spectra, aligned, trajectory.Shifts.Select(s => (s.ShiftXPx, s.ShiftYPx)).ToArray(), shape, parallel);
-        spectra = [];
 
         LocalMotionModel? local = null;
         IReadOnlyList<PatchShift> patches = [];
@@ -82,16 +94,19 @@ public sealed class MotionCorrector
         return Finish(sum, weighted, shape, pixelSizeA, trajectory, local, patches, global);
     }
 
-    private Complex32[] ForwardFrames(ImageStack movie, GainCorrectionSettings? gain, FftShape shape, ParallelOptions parallel, IProgress<WorkProgress>? progress)
+    private Complex32[] ForwardFrames(MovieFrames movie, GainCorrectionSettings? gain, FftShape shape, ParallelOptions parallel, IProgress<WorkProgress>? progress)
     {
         using var prepared = gain is null ? null : GainCorrection.Prepare(GainCorrection.WithDetectedDefects(movie, gain), movie.Width, movie.Height);
         var spectra = new Complex32[movie.Count * shape.ComplexLength];
         var plan = _fft.GetPlan(shape);
+        var readGate = new Lock();
         int done = 0;
         Parallel.For(0, movie.Count, parallel, f =>
         {
             var frame = new float[shape.RealLength];
-            movie.Slice(f).CopyTo(frame);
+            // Readers (a TIFF decoder, one file handle) need not be thread-safe; the transforms run in parallel.
+            lock (readGate)
+                movie.Read(f, frame);
             prepared?.Correct(frame);
             plan.Forward(frame, spectra.AsSpan(f * shape.ComplexLength, shape.ComplexLength));
             progress?.Report(new WorkProgress(Interlocked.Increment(ref done), movie.Count, "frame transforms"));
