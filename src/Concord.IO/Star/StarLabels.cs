@@ -124,7 +124,6 @@ public static class StarLabels
     public static readonly StarLabel ConcordCtfIceRingRatio = D("rlnConcordCtfIceRingRatio", "", "ice-ring band (3.7 Å) amplitude over its flanks; about 1 for vitreous ice");
     public static readonly StarLabel ConcordCtfAgreementResolution = D("rlnConcordCtfAgreementResolution", "Å", "resolution up to which two CTF estimates agree within 90° of phase (Marabini et al. 2015)");
     public static readonly StarLabel ConcordCtfPlot = S("rlnConcordCtfPlot", "diagnostic PNG of the CTF fit (spectrum beside the model)");
-    public static readonly StarLabel ConcordRejectionReason = S("rlnConcordRejectionReason", "why a consensus rejected the item, readable");
 
     /// <summary>Every label above, for lookup by name.</summary>
     public static IReadOnlyList<StarLabel> All { get; } =
@@ -147,6 +146,6 @@ public static class StarLabels
         FourierShellCorrelationMaskedMaps, CorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps,
         FourierShellCorrelationCorrected, FinalResolution,
         ConcordConformation, ConcordJunk, ConcordIceThickness, ConcordDefect, ConcordBadRegionMask, ConcordConformationsAvailable,
-        ConcordCtfMethod, ConcordCtfIceRingRatio, ConcordCtfAgreementResolution, ConcordCtfPlot, ConcordRejectionReason,
+        ConcordCtfMethod, ConcordCtfIceRingRatio, ConcordCtfAgreementResolution, ConcordCtfPlot,
     ];
 }
