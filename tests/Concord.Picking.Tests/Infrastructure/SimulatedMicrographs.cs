@@ -1,0 +1,69 @@
+using Concord.Core.Fourier;
+using Concord.Core.Imaging;
+using Concord.Simulation.Movies;
+using Concord.Simulation.Presets;
+
+namespace Concord.Picking.Tests.Infrastructure;
+
+/// <summary>A summed micrograph with its truth.</summary>
+public sealed record TestMicrograph(Image2D Image, SimulatedMovie Truth, double DiameterA)
+{
+    public IReadOnlyList<(double X, double Y)> Particles => Truth.Particles.Where(p => !p.IsJunk).Select(p => (p.X, p.Y)).ToList();
+    public IReadOnlyList<(double X, double Y)> Junk => Truth.Particles.Where(p => p.IsJunk).Select(p => (p.X, p.Y)).ToList();
+}
+
+/// <summary>
+/// Micrographs made the way a pipeline makes them: movies from the simulator (no drift, so frames need no alignment)
+/// summed over frames, with an ideal camera. Cached per (size, seed) because several tests share them; the cache is
+/// per test run and holds immutable images (tests must not modify them; they clone).
+/// </summary>
+public static class SimulatedMicrographs
+{
+    private static readonly Lazy<IReadOnlyList<Volume>> Maps = new(() =>
+    {
+        var (models, fragment) = PresetPhantoms.Models(new PhantomSpec(PhantomKind.Fold, Residues: 360, BoxSize: 64));
+        return PresetPhantoms.Maps([.. models, fragment], 64, 1.5);
+    });
+
+    private static readonly Dictionary<(int, int, bool), TestMicrograph> Cache = [];
+    private static readonly Lock Gate = new();
+
+    /// <summary>The small preset's molecule and optics (1.5 Å/px, 80 Å particles) on a <paramref name="size"/>² field.</summary>
+    public static MovieSimulationOptions Options(int size, bool contamination) => new()
+    {
+        Width = size,
+        Height = size,
+        PixelSizeA = 1.5,
+        Frames = 4,
+        DosePerFrameEA2 = 10,
+        ParticlesPerMicrograph = size * size / 8000,
+        ParticleDiameterA = 80,
+        JunkFraction = 0.15,
+        DriftA = 0,
+        LocalMotionA = 0,
+        CarbonProbability = contamination ? 1 : 0,
+        MeanIceCrystals = contamination ? 1.5 : 0,
+        MeanAggregates = contamination ? 1.5 : 0,
+    };
+
+    public static TestMicrograph Get(int size, int seed, bool contamination = false)
+    {
+        lock (Gate)
+        {
+            if (Cache.TryGetValue((size, seed, contamination), out var cached))
+                return cached;
+            var options = Options(size, contamination);
+            using var fft = FftBackends.CreateDeterministic();
+            var simulator = new MovieSimulator(options, Maps.Value, lastModelIsJunk: true, fft);
+            var sum = new float[size * size];
+            var truth = simulator.Simulate($"mic{seed}", seed, CameraModel.Ideal(size, size), (_, frame) =>
+            {
+                for (int i = 0; i < sum.Length; i++)
+                    sum[i] += frame[i];
+            });
+            var micrograph = new TestMicrograph(Image2D.FromPixels(size, size, sum, options.PixelSizeA), truth, options.ParticleDiameterA);
+            Cache[(size, seed, contamination)] = micrograph;
+            return micrograph;
+        }
+    }
+}
