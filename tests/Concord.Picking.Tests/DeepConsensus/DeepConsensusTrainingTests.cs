@@ -141,4 +141,39 @@ public sealed class DeepConsensusTrainingTests
         using var flat = new ImageStack(16, 16, 1);
         Assert.All(DeepConsensusPatches.ToTensor(flat, 16, fft).Sample(0).ToArray(), v => Assert.Equal(0f, v));
     }
+
+    [Fact]
+    public void TrainsAndScoresThroughThePickClassifierSeamAndRoundTripsThroughAFile()
+    {
+        using var fft = new ManagedFftBackend(2);
+        var field = SyntheticPickingData.Make(16);
+        using var boxes = DeepConsensusPatches.Crop(field.Image, field.Truth.Select(t => (t.X, t.Y)).ToList(), 26);
+        var labels = field.Truth.Select(t => t.Kind == CandidateKind.Particle).ToList();
+        var classifier = new DeepConsensusClassifier(Quick, fft);
+        IPickClassifier seam = classifier;
+        Assert.Throws<InvalidOperationException>(() => seam.Score(boxes));
+        Assert.Throws<ShapeMismatchException>(() => seam.Train(boxes, labels.Skip(1).ToList(), 5));
+        seam.Train(boxes, labels, 5);
+        var scores = seam.Score(boxes);
+        Assert.Equal(boxes.Count, scores.Count);
+        Assert.All(scores, s => Assert.InRange(s, 0.0, 1.0));
+        Assert.NotNull(classifier.History);
+        Assert.True(classifier.TrainingSeconds > 0);
+
+        var model = DeepConsensusTraining.Train(SyntheticPickingData.Training([field]), SyntheticPickingData.DiameterA, Quick, fft);
+        string path = Path.Combine(Path.GetTempPath(), $"concord-dc-{Guid.NewGuid():N}", DeepConsensusModel.DefaultFileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            model.Save(path);
+            var loaded = DeepConsensusModel.Load(path, fft, Quick with { Threshold = 0.5 });
+            var candidates = field.Truth.Select(t => new Pick(t.X, t.Y, 0)).ToList();
+            Assert.Equal(model.Score(field.Image, candidates, fft), loaded.Score(field.Image, candidates, fft));
+            Assert.Equal(0.5, loaded.Options.Threshold);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
 }
