@@ -1,0 +1,79 @@
+using Concord.Core;
+
+namespace Concord.Picking.DeepConsensus;
+
+/// <summary>
+/// Settings of deep consensus (Sanchez-Garcia et al. 2018, IUCrJ 5:854). Defaults follow the paper and Xmipp where they
+/// apply (keep candidates whose score is at least 0.95) and are sized for CPU training otherwise.
+/// </summary>
+public sealed record DeepConsensusOptions
+{
+    /// <summary>Network input edge S after Fourier cropping (a multiple of 8: three 2× poolings).</summary>
+    public int PatchSize { get; init; } = 32;
+
+    /// <summary>Box edge cut around each coordinate, in particle diameters (1.2–1.5 keeps the particle and some background).</summary>
+    public double BoxDiameters { get; init; } = 1.3;
+
+    /// <summary>Candidates scoring at least this are kept (0.95 as in the chapter and Xmipp's default).</summary>
+    public double Threshold { get; init; } = 0.95;
+
+    public int Epochs { get; init; } = 20;
+
+    public int BatchSize { get; init; } = 32;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Seeds the network weights, the validation split, shuffles, augmentation and random negatives.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Fraction of the training examples held out to report validation accuracy.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Fewest positives (found by every picker) training accepts.</summary>
+    public int MinPositives { get; init; } = 20;
+
+    /// <summary>Fewest negatives (found by one picker, plus random background) training accepts.</summary>
+    public int MinNegatives { get; init; } = 20;
+
+    /// <summary>
+    /// Background negatives drawn per micrograph at random positions at least one particle diameter from every
+    /// candidate (a second source of negatives, as Xmipp's "random" negative set; 0 to use only single-picker picks).
+    /// </summary>
+    public int RandomNegativesPerMicrograph { get; init; }
+
+    /// <summary>At most this many examples are used; each class is sub-sampled (seeded) to at most half, the other filling the rest.</summary>
+    public int MaxTrainingExamples { get; init; } = 20000;
+
+    /// <summary>Threads for extraction, training and scoring (−1: all cores). Results do not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Throws <see cref="InvalidParameterException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (PatchSize < 8 || PatchSize % 8 != 0)
+            throw new InvalidParameterException(nameof(PatchSize), $"must be a positive multiple of 8, got {PatchSize}.");
+        if (!(BoxDiameters >= 1 && BoxDiameters <= 3))
+            throw new InvalidParameterException(nameof(BoxDiameters), $"must be 1–3 particle diameters, got {BoxDiameters}.");
+        if (!(Threshold >= 0 && Threshold <= 1))
+            throw new InvalidParameterException(nameof(Threshold), $"must be in [0, 1], got {Threshold}.");
+        if (MinPositives < 1 || MinNegatives < 1)
+            throw new InvalidParameterException(MinPositives < 1 ? nameof(MinPositives) : nameof(MinNegatives), "must be at least 1.");
+        if (RandomNegativesPerMicrograph < 0)
+            throw new InvalidParameterException(nameof(RandomNegativesPerMicrograph), $"must not be negative, got {RandomNegativesPerMicrograph}.");
+        if (MaxTrainingExamples < MinPositives + MinNegatives)
+            throw new InvalidParameterException(nameof(MaxTrainingExamples), $"must be at least MinPositives + MinNegatives ({MinPositives + MinNegatives}), got {MaxTrainingExamples}.");
+        TrainingOptions().Validate();
+    }
+
+    /// <summary>The network trainer's options these settings imply.</summary>
+    internal Core.Learning.TrainingOptions TrainingOptions() => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Seed = Seed,
+        ValidationFraction = ValidationFraction,
+        Augment = true,
+        MaxDegreeOfParallelism = MaxDegreeOfParallelism,
+    };
+}
