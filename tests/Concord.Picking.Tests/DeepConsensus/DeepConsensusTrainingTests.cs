@@ -48,7 +48,7 @@ public sealed class DeepConsensusTrainingTests
         var negatives = Assert.Throws<InvalidParameterException>(() =>
             DeepConsensusTraining.Train(data, SyntheticPickingData.DiameterA, Quick with { MinNegatives = 500, MaxTrainingExamples = 5000, RandomNegativesPerMicrograph = 0 }, fft));
         Assert.Contains("at least 500 negative examples", negatives.Message);
-        var onePicker = new DeepConsensusMicrograph(field.Image, Consensus.CoordinateConsensus.Run([field.Picks[0]], 10, 1));
+        var onePicker = new DeepConsensusMicrograph(field.Image, Concord.Picking.Consensus.CoordinateConsensus.Run([field.Picks[0]], 10, 1));
         var pickers = Assert.Throws<InvalidParameterException>(() =>
             DeepConsensusTraining.Train([onePicker], SyntheticPickingData.DiameterA, Quick, fft));
         Assert.Contains("at least two pickers", pickers.Message);
