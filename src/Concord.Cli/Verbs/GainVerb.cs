@@ -48,7 +48,13 @@ public sealed class GainVerb : IVerb
                 ctx.Say(c.Message);
             return VerbAction.Success;
         });
-        return new Command("gain", "Gain references: estimate one from the movies, check the orientation of a supplied one.") { estimate };
+        return new Command("gain", """
+            Gain references: estimate one from the movies themselves, and check the orientation of a supplied one.
+
+            Examples:
+              concord gain estimate sim/movies.star -o gain_estimate.mrc
+              concord gain estimate 'Movies/*.tif' -o est.mrc --check gain.mrc --json
+            """) { estimate };
     }
 
     public static Summary Estimate(IReadOnlyList<string> arguments, string outputPath, string? checkPath, GainOrientation supplied, VerbContext ctx)

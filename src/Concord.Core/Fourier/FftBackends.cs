@@ -36,13 +36,12 @@ public static class FftBackends
     };
 
     /// <summary>
-    /// A backend whose results are bit-identical from run to run, for work that promises "same seed, same output"
-    /// (simulation): FFTW with FFTW_ESTIMATE (FFTW_MEASURE picks algorithms by timing, so its last bits vary between
-    /// runs), or the managed backend when FFTW is absent.
+    /// A backend whose results are bit-identical from run to run and at any thread count, for work that promises
+    /// "same seed, same output" (simulation, resumable runs): the managed backend. FFTW cannot promise this inside a
+    /// process that also plans with FFTW_MEASURE, because FFTW_ESTIMATE planning reuses the process's accumulated
+    /// wisdom, so the algorithm (and the last bits) depend on what else ran first.
     /// </summary>
-    public static IFftBackend CreateDeterministic(int maxDegreeOfParallelism = -1) => FftwBackend.IsAvailable
-        ? new FftwBackend(FftwPlanRigor.Estimate, maxDegreeOfParallelism)
-        : new ManagedFftBackend(maxDegreeOfParallelism);
+    public static IFftBackend CreateDeterministic(int maxDegreeOfParallelism = -1) => new ManagedFftBackend(maxDegreeOfParallelism);
 
     internal static ConcordException FftwMissing() => new(
         $"FFTW single precision ({FftwNative.LibraryName}) was not found. Install it (Debian/Ubuntu: " +
