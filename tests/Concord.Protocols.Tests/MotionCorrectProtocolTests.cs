@@ -54,8 +54,9 @@ public sealed class MotionCorrectProtocolTests(TinyProject tiny)
         Assert.Equal(8, shifts.Count);
         Assert.Equal((0.0, 0.0), shifts[0]);
         double Step(int f) => Math.Sqrt(Math.Pow(shifts[f].X - shifts[f - 1].X, 2) + Math.Pow(shifts[f].Y - shifts[f - 1].Y, 2)) * row.PixelSizeA;
-        // 4 e/Å² per frame: only the step out of frame 0 (dose before it 0 < 4) is early.
-        Assert.Equal(Step(1), row.EarlyMotionA, 3);
-        Assert.Equal(Enumerable.Range(1, 7).Sum(Step), row.TotalMotionA, 3);
+        // 4 e/Å² per frame: only the step out of frame 0 (dose before it 0 < 4) is early. The STAR keeps shifts to
+        // 1e-4 px, so sums of 7 steps read back agree with the row (computed before rounding) to about 1e-3 Å.
+        Assert.InRange(Math.Abs(Step(1) - row.EarlyMotionA), 0, 2e-3);
+        Assert.InRange(Math.Abs(Enumerable.Range(1, 7).Sum(Step) - row.TotalMotionA), 0, 5e-3);
     }
 }
