@@ -1,0 +1,158 @@
+using Concord.Core;
+
+namespace Concord.Picking.Methods.Learned;
+
+/// <summary>
+/// L2-regularised logistic regression on standardised features, fitted by Newton's method (iteratively reweighted
+/// least squares; Hastie, Tibshirani &amp; Friedman, ESL §4.4.1). With a convex loss and a ridge term the optimum is
+/// unique, so training is exactly reproducible whatever the thread count, and a few hundred examples of ~70 features
+/// fit in milliseconds. Classes are re-weighted to equal total weight so the 0.5 threshold is meaningful whatever
+/// the negative:positive ratio of the training set.
+/// </summary>
+public sealed class LogisticModel
+{
+    private LogisticModel(double[] mean, double[] scale, double[] weights, double bias)
+    {
+        Mean = mean;
+        Scale = scale;
+        Weights = weights;
+        Bias = bias;
+    }
+
+    /// <summary>Feature means and standard deviations used to standardise inputs.</summary>
+    public IReadOnlyList<double> Mean { get; }
+
+    public IReadOnlyList<double> Scale { get; }
+
+    /// <summary>Weights on the standardised features, and the intercept.</summary>
+    public IReadOnlyList<double> Weights { get; }
+
+    public double Bias { get; }
+
+    /// <summary>Fits <paramref name="rows"/> with <paramref name="labels"/> (true: particle) under ridge penalty <paramref name="l2"/>.</summary>
+    public static LogisticModel Fit(double[][] rows, IReadOnlyList<bool> labels, double l2, int iterations = 30)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (rows.Length != labels.Count)
+            throw new ShapeMismatchException($"{rows.Length} feature rows but {labels.Count} labels.");
+        int positives = labels.Count(l => l);
+        if (positives == 0 || positives == labels.Count)
+            throw new InvalidParameterException("labels", $"training needs both particles and background, got {positives} of {labels.Count} positive.");
+        if (!(l2 > 0))
+            throw new InvalidParameterException("l2", $"must be positive, got {l2}.");
+        int d = rows[0].Length;
+        var (mean, scale) = Standardisation(rows, d);
+        var x = rows.Select(r => Standardise(r, mean, scale)).ToArray();
+        double wPos = 0.5 * rows.Length / positives, wNeg = 0.5 * rows.Length / (rows.Length - positives);
+        var beta = new double[d + 1];
+        for (int it = 0; it < iterations; it++)
+        {
+            var gradient = new double[d + 1];
+            var hessian = new double[d + 1, d + 1];
+            for (int i = 0; i < x.Length; i++)
+            {
+                double p = Sigmoid(Linear(beta, x[i])), w = labels[i] ? wPos : wNeg;
+                double g = w * (p - (labels[i] ? 1 : 0)), h = w * Math.Max(p * (1 - p), 1e-10);
+                for (int a = 0; a <= d; a++)
+                {
+                    double xa = a < d ? x[i][a] : 1;
+                    gradient[a] += g * xa;
+                    for (int b = 0; b <= a; b++)
+                        hessian[a, b] += h * xa * (b < d ? x[i][b] : 1);
+                }
+            }
+            for (int a = 0; a < d; a++)
+            {
+                gradient[a] += l2 * beta[a];
+                hessian[a, a] += l2;
+            }
+            hessian[d, d] += 1e-9;
+            var step = CholeskySolve(hessian, gradient, d + 1);
+            double change = 0;
+            for (int a = 0; a <= d; a++)
+            {
+                beta[a] -= step[a];
+                change = Math.Max(change, Math.Abs(step[a]));
+            }
+            if (change < 1e-8)
+                break;
+        }
+        return new LogisticModel(mean, scale, beta[..d], beta[d]);
+    }
+
+    /// <summary>Probability (0…1) that the feature row is a particle.</summary>
+    public double Probability(ReadOnlySpan<double> row)
+    {
+        if (row.Length != Weights.Count)
+            throw new ShapeMismatchException($"feature row has {row.Length} values, model expects {Weights.Count}.");
+        double z = Bias;
+        for (int a = 0; a < row.Length; a++)
+            z += Weights[a] * (row[a] - Mean[a]) / Scale[a];
+        return Sigmoid(z);
+    }
+
+    private static (double[] Mean, double[] Scale) Standardisation(double[][] rows, int d)
+    {
+        var mean = new double[d];
+        var scale = new double[d];
+        foreach (var r in rows)
+            for (int a = 0; a < d; a++)
+                mean[a] += r[a] / rows.Length;
+        foreach (var r in rows)
+            for (int a = 0; a < d; a++)
+                scale[a] += (r[a] - mean[a]) * (r[a] - mean[a]) / rows.Length;
+        for (int a = 0; a < d; a++)
+            scale[a] = scale[a] > 1e-20 ? Math.Sqrt(scale[a]) : 1;
+        return (mean, scale);
+    }
+
+    private static double[] Standardise(double[] r, double[] mean, double[] scale)
+    {
+        var s = new double[r.Length];
+        for (int a = 0; a < r.Length; a++)
+            s[a] = (r[a] - mean[a]) / scale[a];
+        return s;
+    }
+
+    private static double Linear(double[] beta, double[] x)
+    {
+        double z = beta[x.Length];
+        for (int a = 0; a < x.Length; a++)
+            z += beta[a] * x[a];
+        return z;
+    }
+
+    private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
+
+    /// <summary>Solves H·s = g for symmetric positive definite H given by its lower triangle.</summary>
+    private static double[] CholeskySolve(double[,] h, double[] g, int n)
+    {
+        var l = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = h[i, j];
+                for (int k = 0; k < j; k++)
+                    s -= l[i, k] * l[j, k];
+                l[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-12)) : s / l[j, j];
+            }
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double s = g[i];
+            for (int k = 0; k < i; k++)
+                s -= l[i, k] * y[k];
+            y[i] = s / l[i, i];
+        }
+        var x = new double[n];
+        for (int i = n - 1; i >= 0; i--)
+        {
+            double s = y[i];
+            for (int k = i + 1; k < n; k++)
+                s -= l[k, i] * x[k];
+            x[i] = s / l[i, i];
+        }
+        return x;
+    }
+}
