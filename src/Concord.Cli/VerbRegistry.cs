@@ -23,6 +23,7 @@ public static class VerbRegistry
         new StatusVerb(),
         new ProtocolsVerb(),
         new ProvenanceVerb(),
+        new PickVerb(),
         new ExportVerb(),
         new ImportVerb(),
     ];
