@@ -24,6 +24,7 @@ public static class VerbRegistry
         new ProtocolsVerb(),
         new ProvenanceVerb(),
         new PickVerb(),
+        new ExtractVerb(),
         new ExportVerb(),
         new ImportVerb(),
     ];

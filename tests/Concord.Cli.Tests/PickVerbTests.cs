@@ -1,0 +1,133 @@
+using Concord.Core.Fourier;
+using Concord.Core.Imaging;
+using Concord.IO.Mrc;
+using Concord.IO.Star;
+using Concord.Simulation.Movies;
+using Concord.Simulation.Presets;
+
+namespace Concord.Cli.Tests;
+
+/// <summary>
+/// Two small simulated micrographs (the picking tests' generator: summed drift-free movies of the small preset, 1.5 Å/px,
+/// 80 Å particles) written as MRC files once per test class, with the true particle centres kept for scoring.
+/// </summary>
+public sealed class PickMicrographsFixture : IDisposable
+{
+    public const int Size = 512;
+    public const double PixelSizeA = 1.5;
+    public const double DiameterA = 80;
+
+    public PickMicrographsFixture()
+    {
+        Dir = Path.Combine(Path.GetTempPath(), "concord-pick-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Dir);
+        var (models, fragment) = PresetPhantoms.Models(new PhantomSpec(PhantomKind.Fold, Residues: 360, BoxSize: 64));
+        var maps = PresetPhantoms.Maps([.. models, fragment], 64, PixelSizeA);
+        using var fft = FftBackends.CreateDeterministic();
+        var options = new MovieSimulationOptions
+        {
+            Width = Size,
+            Height = Size,
+            PixelSizeA = PixelSizeA,
+            Frames = 4,
+            DosePerFrameEA2 = 10,
+            ParticlesPerMicrograph = Size * Size / 8000,
+            ParticleDiameterA = DiameterA,
+            JunkFraction = 0.15,
+            DriftA = 0,
+            LocalMotionA = 0,
+            CarbonProbability = 0,
+        };
+        var simulator = new MovieSimulator(options, maps, lastModelIsJunk: true, fft);
+        foreach (int seed in new[] { 3, 4 })
+        {
+            var sum = new float[Size * Size];
+            var truth = simulator.Simulate($"mic{seed}", seed, CameraModel.Ideal(Size, Size), (_, frame) =>
+            {
+                for (int i = 0; i < sum.Length; i++)
+                    sum[i] += frame[i];
+            });
+            string path = Path.Combine(Dir, $"mic{seed}.mrc");
+            using var image = Image2D.FromPixels(Size, Size, sum, PixelSizeA);
+            MrcWriter.Write(path, image);
+            Micrographs.Add(path);
+            Truth[path] = truth.Particles.Where(p => !p.IsJunk).Select(p => (p.X, p.Y)).ToList();
+        }
+        foreach (var map in maps)
+            map.Dispose();
+    }
+
+    public string Dir { get; }
+    public List<string> Micrographs { get; } = [];
+    public Dictionary<string, List<(double X, double Y)>> Truth { get; } = [];
+
+    public void Dispose() => Directory.Delete(Dir, recursive: true);
+}
+
+public sealed class PickVerbTests(PickMicrographsFixture mics) : IClassFixture<PickMicrographsFixture>
+{
+    private string Out(string name) => Path.Combine(mics.Dir, name + "-" + Guid.NewGuid().ToString("N")[..6]);
+
+    [Fact]
+    public void Log_picking_writes_every_file_and_finds_most_particles()
+    {
+        string dir = Out("log");
+        var result = CliHarness.Run(["pick", .. mics.Micrographs, "--diameter", "80", "--method", "log", "-o", dir, "--json"]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.True(File.Exists(Path.Combine(dir, "rejected_coordinates.star")));
+        var table = StarReader.Read(Path.Combine(dir, "coordinates.star")).Require("coordinates").RequireLoop("coordinates.star");
+        foreach (string mic in mics.Micrographs)
+        {
+            string stem = Path.GetFileNameWithoutExtension(mic);
+            var autopick = StarReader.Read(Path.Combine(dir, stem + "_autopick.star")).Blocks[0].Loop!;
+            Assert.True(autopick.HasColumn(StarLabels.AutopickFigureOfMerit));
+            Assert.True(new FileInfo(Path.Combine(dir, "plots", stem + "_picks.png")).Length > 1000);
+            var picks = Enumerable.Range(0, table.RowCount).Where(r => table.GetString(r, StarLabels.MicrographName) == mic)
+                .Select(r => (X: table.GetDouble(r, StarLabels.CoordinateX), Y: table.GetDouble(r, StarLabels.CoordinateY))).ToList();
+            Assert.Equal(autopick.RowCount, picks.Count);
+            Assert.All(picks, p => Assert.True(double.IsFinite(p.X) && double.IsFinite(p.Y)));
+            var truth = mics.Truth[mic];
+            double radius = 0.25 * PickMicrographsFixture.DiameterA / PickMicrographsFixture.PixelSizeA;
+            int found = truth.Count(t => picks.Any(p => Math.Pow(p.X - t.X, 2) + Math.Pow(p.Y - t.Y, 2) <= radius * radius));
+            double recall = found / (double)truth.Count;
+            Assert.True(recall >= 0.7, $"{stem}: recall {recall:F2} ({found} of {truth.Count})");
+            Assert.True(picks.Count <= 2 * truth.Count, $"{stem}: {picks.Count} picks for {truth.Count} particles");
+        }
+    }
+
+    [Fact]
+    public void A_missing_micrograph_is_reported_and_the_others_are_picked()
+    {
+        string dir = Out("partial");
+        var result = CliHarness.Run(["pick", mics.Micrographs[0], Path.Combine(mics.Dir, "absent.mrc"), "--diameter", "80", "-o", dir, "--no-plots"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(File.Exists(Path.Combine(dir, "mic3_autopick.star")));
+        Assert.False(File.Exists(Path.Combine(dir, "absent_autopick.star")));
+    }
+
+    [Fact]
+    public void Bad_input_exits_with_code_2()
+    {
+        Assert.Equal(2, CliHarness.Run(["pick", Path.Combine(mics.Dir, "absent.mrc"), "--diameter", "80", "-o", Out("missing")]).ExitCode);
+        Assert.Equal(2, CliHarness.Run(["pick", mics.Micrographs[0], "--diameter", "0", "-o", Out("zero")]).ExitCode);
+        Assert.Equal(2, CliHarness.Run(["pick", mics.Micrographs[0], "--diameter", "80", "--method", "template", "-o", Out("notemplates")]).ExitCode);
+    }
+
+    [Fact]
+    public void A_micrograph_star_is_resolved_from_its_folder()
+    {
+        string star = Path.Combine(mics.Dir, "micrographs.star");
+        var table = new StarTable([StarLabels.MicrographName]);
+        foreach (string mic in mics.Micrographs)
+            table.AddRow(Path.GetFileName(mic));
+        var document = new StarDocument();
+        document.Add("micrographs").Loops.Add(table);
+        StarWriter.Write(star, document);
+        string dir = Out("star");
+        var result = CliHarness.Run(["pick", star, "--diameter", "80", "-o", dir, "--no-plots", "--consensus"]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var names = StarReader.Read(Path.Combine(dir, "coordinates.star")).Blocks[0].Loop!;
+        Assert.True(names.RowCount > 10);
+        Assert.Equal("mic3.mrc", names.GetString(0, StarLabels.MicrographName));
+    }
+}
