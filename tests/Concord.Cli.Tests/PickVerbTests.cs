@@ -64,7 +64,7 @@ public sealed class PickMicrographsFixture : IDisposable
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 }
 
-public sealed class PickVerbTests(PickMicrographsFixture mics) : IClassFixture<PickMicrographsFixture>
+public sealed class PickVerbTests(PickMicrographsFixture mics, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<PickMicrographsFixture>
 {
     private string Out(string name) => Path.Combine(mics.Dir, name + "-" + Guid.NewGuid().ToString("N")[..6]);
 
@@ -90,6 +90,7 @@ public sealed class PickVerbTests(PickMicrographsFixture mics) : IClassFixture<P
             double radius = 0.25 * PickMicrographsFixture.DiameterA / PickMicrographsFixture.PixelSizeA;
             int found = truth.Count(t => picks.Any(p => Math.Pow(p.X - t.X, 2) + Math.Pow(p.Y - t.Y, 2) <= radius * radius));
             double recall = found / (double)truth.Count;
+            output.WriteLine($"{stem}: {picks.Count} picks, {truth.Count} particles, recall {recall:F3}");
             Assert.True(recall >= 0.7, $"{stem}: recall {recall:F2} ({found} of {truth.Count})");
             Assert.True(picks.Count <= 2 * truth.Count, $"{stem}: {picks.Count} picks for {truth.Count} particles");
         }
