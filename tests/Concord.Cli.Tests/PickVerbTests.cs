@@ -1,4 +1,6 @@
 using Concord.Core.Fourier;
+using Concord.Core.Geometry;
+using Concord.Core.Projection;
 using Concord.Core.Imaging;
 using Concord.IO.Mrc;
 using Concord.IO.Star;
@@ -53,11 +55,25 @@ public sealed class PickMicrographsFixture : IDisposable
             Micrographs.Add(path);
             Truth[path] = truth.Particles.Where(p => !p.IsJunk).Select(p => (p.X, p.Y)).ToList();
         }
+        Templates = Path.Combine(Dir, "templates.mrcs");
+        WriteTemplates(Templates, maps[0], fft);
         foreach (var map in maps)
             map.Dispose();
     }
 
+    /// <summary>Eight projections of the particle's first conformation (protein bright), as the picking tests make them.</summary>
+    private static void WriteTemplates(string path, Volume map, IFftBackend fft)
+    {
+        var projector = new FourierProjector(map, fft);
+        var random = new Random(5);
+        using var stack = new ImageStack(64, 64, 8, PixelSizeA);
+        for (int i = 0; i < stack.Count; i++)
+            projector.Project(Rotation3f.FromMatrix(RandomRotations.NextEulerAngles(random).ToMatrix()), stack.Slice(i));
+        MrcWriter.Write(path, stack);
+    }
+
     public string Dir { get; }
+    public string Templates { get; }
     public List<string> Micrographs { get; } = [];
     public Dictionary<string, List<(double X, double Y)>> Truth { get; } = [];
 
@@ -130,5 +146,36 @@ public sealed class PickVerbTests(PickMicrographsFixture mics, Xunit.Abstraction
         var names = StarReader.Read(Path.Combine(dir, "coordinates.star")).Blocks[0].Loop!;
         Assert.True(names.RowCount > 10);
         Assert.Equal("mic3.mrc", names.GetString(0, StarLabels.MicrographName));
+    }
+
+    [Fact]
+    public void Two_pickers_with_consensus_vote_and_deep_consensus_saves_its_model()
+    {
+        string dir = Out("consensus");
+        var result = CliHarness.Run(["pick", .. mics.Micrographs, "--diameter", "80", "--method", "all", "--templates", mics.Templates, "--consensus", "-o", dir, "--no-plots"]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var kept = StarReader.Read(Path.Combine(dir, "coordinates.star")).Blocks[0].Loop!;
+        Assert.True(kept.RowCount > 20);
+        Assert.All(Enumerable.Range(0, kept.RowCount), r => Assert.Equal(2, kept.GetInt(r, StarLabels.ConcordPickVotes)));
+        var rejected = StarReader.Read(Path.Combine(dir, "rejected_coordinates.star")).Blocks[0].Loop!;
+        Assert.All(Enumerable.Range(0, rejected.RowCount), r => Assert.Equal(1, rejected.GetInt(r, StarLabels.ConcordPickVotes)));
+        Assert.All(Enumerable.Range(0, rejected.RowCount), r => Assert.Contains("needed", rejected.GetString(r, StarLabels.ConcordRejectionReason)));
+
+        string deepDir = Out("deep");
+        var deep = CliHarness.Run(["pick", .. mics.Micrographs, "--diameter", "80", "--method", "all", "--templates", mics.Templates, "--deep-consensus", "--threshold", "0.5", "--random-negatives", "15", "-o", deepDir, "--no-plots"]);
+        output.WriteLine(deep.Stdout + deep.Stderr);
+        Assert.True(deep.ExitCode == 0, deep.Stderr);
+        Assert.True(File.Exists(Path.Combine(deepDir, "deep_consensus.model")));
+        var scored = StarReader.Read(Path.Combine(deepDir, "coordinates.star")).Blocks[0].Loop!;
+        Assert.All(Enumerable.Range(0, scored.RowCount), r => Assert.True(scored.GetDouble(r, StarLabels.ConcordDeepConsensusScore) >= 0.5));
+    }
+
+    [Fact]
+    public void Method_all_without_templates_picks_with_log_only()
+    {
+        string dir = Out("all");
+        Assert.Equal(0, CliHarness.Run(["pick", mics.Micrographs[0], "--diameter", "80", "--method", "all", "-o", dir, "--no-plots"]).ExitCode);
+        var kept = StarReader.Read(Path.Combine(dir, "coordinates.star")).Blocks[0].Loop!;
+        Assert.Equal("log", kept.GetString(0, StarLabels.ConcordPickers));
     }
 }

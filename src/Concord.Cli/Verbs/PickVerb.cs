@@ -103,8 +103,13 @@ public sealed class PickVerb : IVerb
         IReadOnlyList<double[]>? deepScores = null;
         if (settings.Deep)
         {
-            double threshold = parse.GetValue(flags.Threshold);
-            (deepSummary, deepScores) = RunDeep(picked, settings, threshold, dir, fft, ctx);
+            var options = new DeepConsensusOptions
+            {
+                Threshold = parse.GetValue(flags.Threshold),
+                RandomNegativesPerMicrograph = parse.GetValue(flags.RandomNegatives),
+                MaxDegreeOfParallelism = ctx.Threads,
+            };
+            (deepSummary, deepScores) = RunDeep(picked, settings, options, dir, fft, ctx);
         }
         var micrographs = picked.Select((r, i) => Decide(r, deepScores?[i], deepSummary?.Threshold)).ToList();
         string coordinatesStar = Path.Combine(dir, "coordinates.star"), rejectedStar = Path.Combine(dir, "rejected_coordinates.star");
@@ -214,12 +219,12 @@ public sealed class PickVerb : IVerb
     }
 
     /// <summary>Trains on every micrograph's consensus, saves DIR/deep_consensus.model and scores every consensus coordinate.</summary>
-    private static (DeepSummary, IReadOnlyList<double[]>) RunDeep(IReadOnlyList<Result> picked, Settings settings, double threshold, string dir,
+    private static (DeepSummary, IReadOnlyList<double[]>) RunDeep(IReadOnlyList<Result> picked, Settings settings, DeepConsensusOptions options, string dir,
         IFftBackend fft, VerbContext ctx)
     {
+        double threshold = options.Threshold;
         if (!(threshold >= 0 && threshold <= 1))
             throw new InvalidParameterException("--threshold", $"must be in [0, 1], got {threshold}.");
-        var options = new DeepConsensusOptions { Threshold = threshold, MaxDegreeOfParallelism = ctx.Threads };
         var training = picked.Select(r => new DeepConsensusMicrograph(r.Image!, r.Consensus!)).ToList();
         var model = DeepConsensusTraining.Train(training, settings.DiameterA, options, fft, ctx.Cancellation);
         string path = Path.Combine(dir, DeepConsensusModel.DefaultFileName);
@@ -275,11 +280,12 @@ public sealed class PickVerb : IVerb
         public Option<int?> MinVotes { get; } = new("--min-votes") { Description = "Votes a coordinate needs (default: all pickers with --consensus; 1 with --deep-consensus)." };
         public Option<bool> DeepConsensus { get; } = new("--deep-consensus") { Description = "Train a CNN on agreed (positive) vs single (negative) picks and keep coordinates it scores ≥ --threshold." };
         public Option<double> Threshold { get; } = new("--threshold") { Description = "Deep-consensus score a coordinate needs (0–1).", DefaultValueFactory = _ => 0.95 };
+        public Option<int> RandomNegatives { get; } = new("--random-negatives") { Description = "Deep consensus: also train on this many background positions per micrograph that no picker chose (default 0: negatives are single picks only)." };
         public Option<bool> Clean { get; } = new("--clean") { Description = "Drop picks on contamination found by the micrograph cleaner." };
         public Option<string?> Ctf { get; } = new("--ctf") { Description = "Micrographs CTF STAR (accepted for pipelines; the pickers here do not use the CTF)." };
         public Option<double?> PixelSize { get; } = new("--angpix") { Description = "Pixel size (Å); default: the MRC header, or the STAR file's optics group." };
         public Option<bool> NoPlots { get; } = new("--no-plots") { Description = "Skip the overlay PNGs." };
 
-        public IEnumerable<Option> Options => [Output, Diameter, Method, Templates, Consensus, MinVotes, DeepConsensus, Threshold, Clean, Ctf, PixelSize, NoPlots];
+        public IEnumerable<Option> Options => [Output, Diameter, Method, Templates, Consensus, MinVotes, DeepConsensus, Threshold, RandomNegatives, Clean, Ctf, PixelSize, NoPlots];
     }
 }
