@@ -1,7 +1,7 @@
 using Concord.Core.Fourier;
 using Concord.Core.Geometry;
-using Concord.Core.Projection;
 using Concord.Core.Imaging;
+using Concord.Core.Projection;
 using Concord.IO.Mrc;
 using Concord.IO.Star;
 using Concord.Simulation.Movies;
