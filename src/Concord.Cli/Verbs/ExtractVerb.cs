@@ -181,7 +181,7 @@ public sealed class ExtractVerb : IVerb
     }
 
     /// <summary>The entry for a micrograph: by its name as written, else by file name (STAR files from another folder).</summary>
-    private static T? Lookup<T>(Dictionary<string, T> table, string name) where T : class =>
+    internal static T? Lookup<T>(IReadOnlyDictionary<string, T> table, string name) where T : class =>
         table.TryGetValue(name, out var exact) ? exact
         : table.FirstOrDefault(kv => string.Equals(Path.GetFileName(kv.Key), Path.GetFileName(name), StringComparison.Ordinal)).Value;
 

@@ -64,8 +64,8 @@ public static class PickOutput
     {
         int bin = Math.Max(1, (int)Math.Ceiling(Math.Max(image.Width, image.Height) / 1024.0));
         var (pixels, w, h) = Bin(image, bin);
-        var circles = micrograph.Kept.Select(c => Circle(c, VoteColor(c.Votes, pickers), radiusPx, bin, h))
-            .Concat(micrograph.Rejected.Select(r => Circle(r.Coordinate, "#377eb8", radiusPx, bin, h))).ToList();
+        var circles = micrograph.Kept.Select(c => Circle(c, VoteColor(c.Votes, pickers), radiusPx, bin))
+            .Concat(micrograph.Rejected.Select(r => Circle(r.Coordinate, "#377eb8", radiusPx, bin))).ToList();
         string path = Path.Combine(dir, "plots", Path.GetFileNameWithoutExtension(micrograph.Name) + "_picks.png");
         string title = $"{Path.GetFileName(micrograph.Name)}: {micrograph.Kept.Count} kept, {micrograph.Rejected.Count} rejected (blue)";
         Figures.SaveImage(path, pixels, w, h, title, 1, 99, circles);
@@ -74,9 +74,12 @@ public static class PickOutput
 
     private static string VoteColor(int votes, int pickers) => votes >= Math.Min(3, pickers) ? "#4daf4a" : votes == 2 ? "#ff7f00" : "#e41a1c";
 
-    /// <summary>SaveImage shows row y at height − 1 − y (MRC viewers' y up), so circles are flipped the same way.</summary>
-    private static (double X, double Y, double Radius, string Color) Circle(Coordinate c, string color, double radiusPx, int bin, int height) =>
-        ((c.XPx / bin) + 0.5, height - 0.5 - (c.YPx / bin), radiusPx / bin, color);
+    /// <summary>
+    /// SaveImage's heatmap puts data row 0 at the top and it fills that row with image row height − 1, so image row y
+    /// lands at plot y + ½ (MRC viewers' y up): circle centres need no flip, only the half-pixel offset of cell centres.
+    /// </summary>
+    private static (double X, double Y, double Radius, string Color) Circle(Coordinate c, string color, double radiusPx, int bin) =>
+        ((c.XPx + 0.5) / bin, (c.YPx + 0.5) / bin, radiusPx / bin, color);
 
     private static (float[] Pixels, int Width, int Height) Bin(Image2D image, int bin)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Concord.Core;
+using Concord.Core.Ctf;
 using Concord.Core.Fourier;
 using Concord.Core.Imaging;
 using Concord.IO.Mrc;
@@ -72,7 +73,8 @@ public sealed class PickVerb : IVerb
         Directory.CreateDirectory(dir);
         using var fft = FftBackends.Create(maxDegreeOfParallelism: 1);
         var templates = parse.GetValue(flags.Templates) is { } t && pickers.Contains("template") ? ReadTemplates(t) : null;
-        var settings = new Settings(diameterA, pickers, minVotes, parse.GetValue(flags.Clean), deep, templates);
+        var ctfs = parse.GetValue(flags.Ctf) is { } ctfStar ? ExtractVerb.ReadCtf(ctfStar) : null;
+        var settings = new Settings(diameterA, pickers, minVotes, parse.GetValue(flags.Clean), deep, templates, ctfs);
         Result[] results = [];
         try
         {
@@ -88,7 +90,8 @@ public sealed class PickVerb : IVerb
         }
     }
 
-    private sealed record Settings(double DiameterA, IReadOnlyList<string> Pickers, int MinVotes, bool Clean, bool Deep, IReadOnlyList<Image2D>? Templates);
+    private sealed record Settings(double DiameterA, IReadOnlyList<string> Pickers, int MinVotes, bool Clean, bool Deep, IReadOnlyList<Image2D>? Templates,
+        IReadOnlyDictionary<string, CtfParameters>? Ctfs);
 
     private static int Finish(ParseResult parse, VerbContext ctx, Flags flags, Settings settings, IReadOnlyList<Result> results, string dir,
         IFftBackend fft, string? skipped, Stopwatch clock)
@@ -182,7 +185,12 @@ public sealed class PickVerb : IVerb
             foreach (string picker in settings.Pickers)
                 sets.Add(new PickSet(picker, picker == "log"
                     ? new LogPicker(fft).Pick(work, new LogPickerOptions { DiameterA = settings.DiameterA })
-                    : new TemplatePicker(fft).Pick(work, settings.Templates!, new TemplatePickerOptions { DiameterA = settings.DiameterA, MaxDegreeOfParallelism = 1 })));
+                    : new TemplatePicker(fft).Pick(work, settings.Templates!, new TemplatePickerOptions
+                    {
+                        DiameterA = settings.DiameterA,
+                        Ctf = settings.Ctfs is null ? null : ExtractVerb.Lookup(settings.Ctfs, input.Name),
+                        MaxDegreeOfParallelism = 1,
+                    })));
             var perPicker = sets.ToDictionary(s => s.Method, s => s.Picks.Count);
             var cleanedOut = new List<PickOutput.Rejection>();
             if (settings.Clean)
@@ -282,7 +290,7 @@ public sealed class PickVerb : IVerb
         public Option<double> Threshold { get; } = new("--threshold") { Description = "Deep-consensus score a coordinate needs (0–1).", DefaultValueFactory = _ => 0.95 };
         public Option<int> RandomNegatives { get; } = new("--random-negatives") { Description = "Deep consensus: also train on this many background positions per micrograph that no picker chose (default 0: negatives are single picks only)." };
         public Option<bool> Clean { get; } = new("--clean") { Description = "Drop picks on contamination found by the micrograph cleaner." };
-        public Option<string?> Ctf { get; } = new("--ctf") { Description = "Micrographs CTF STAR (accepted for pipelines; the pickers here do not use the CTF)." };
+        public Option<string?> Ctf { get; } = new("--ctf") { Description = "Micrographs CTF STAR: the template picker multiplies each micrograph's CTF into the templates." };
         public Option<double?> PixelSize { get; } = new("--angpix") { Description = "Pixel size (Å); default: the MRC header, or the STAR file's optics group." };
         public Option<bool> NoPlots { get; } = new("--no-plots") { Description = "Skip the overlay PNGs." };
 
