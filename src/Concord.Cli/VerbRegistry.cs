@@ -23,6 +23,8 @@ public static class VerbRegistry
         new StatusVerb(),
         new ProtocolsVerb(),
         new ProvenanceVerb(),
+        new PickVerb(),
+        new ExtractVerb(),
         new ExportVerb(),
         new ImportVerb(),
     ];

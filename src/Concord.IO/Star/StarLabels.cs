@@ -124,6 +124,9 @@ public static class StarLabels
     public static readonly StarLabel ConcordCtfIceRingRatio = D("rlnConcordCtfIceRingRatio", "", "ice-ring band (3.7 Å) amplitude over its flanks; about 1 for vitreous ice");
     public static readonly StarLabel ConcordCtfAgreementResolution = D("rlnConcordCtfAgreementResolution", "Å", "resolution up to which two CTF estimates agree within 90° of phase (Marabini et al. 2015)");
     public static readonly StarLabel ConcordCtfPlot = S("rlnConcordCtfPlot", "diagnostic PNG of the CTF fit (spectrum beside the model)");
+    public static readonly StarLabel ConcordPickVotes = I("rlnConcordPickVotes", "number of pickers that found the coordinate");
+    public static readonly StarLabel ConcordPickers = S("rlnConcordPickers", "names of the pickers that found the coordinate, comma separated");
+    public static readonly StarLabel ConcordDeepConsensusScore = D("rlnConcordDeepConsensusScore", "", "deep-consensus probability that the coordinate is a particle (0-1)");
 
     /// <summary>Every label above, for lookup by name.</summary>
     public static IReadOnlyList<StarLabel> All { get; } =
@@ -146,6 +149,7 @@ public static class StarLabels
         FourierShellCorrelationMaskedMaps, CorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps,
         FourierShellCorrelationCorrected, FinalResolution,
         ConcordConformation, ConcordJunk, ConcordIceThickness, ConcordDefect, ConcordBadRegionMask, ConcordConformationsAvailable,
-        ConcordCtfMethod, ConcordCtfIceRingRatio, ConcordCtfAgreementResolution, ConcordCtfPlot,
+        ConcordCtfMethod, ConcordCtfIceRingRatio, ConcordCtfAgreementResolution, ConcordCtfPlot, ConcordPickVotes, ConcordPickers,
+        ConcordDeepConsensusScore,
     ];
 }
