@@ -28,11 +28,50 @@ internal static class FrameAligner
     public static FrameAlignment Align(Complex32[] spectra, int frames, FftShape shape, double pixelSizeA, double bFactorA2,
         double maxShiftPx, int maxIterations, double tolerancePx, int groupFrames, IFftBackend fft, ParallelOptions parallel, Action<int>? iterationDone = null)
     {
-        int c = shape.ComplexLength;
-        ShapeMismatchException.ThrowIfLengthDiffers(spectra.Length, (long)frames * c, "frame alignment spectra");
-        var shifts = new (double X, double Y)[frames];
+        ShapeMismatchException.ThrowIfLengthDiffers(spectra.Length, (long)frames * shape.ComplexLength, "frame alignment spectra");
         if (frames < 2)
-            return new FrameAlignment(shifts, 0, true);
+            return new FrameAlignment(new (double X, double Y)[frames], 0, true);
+        var cropped = CroppedShape(shape, pixelSizeA, bFactorA2);
+        if (cropped == shape)
+            return AlignAtFullSize(spectra, frames, shape, pixelSizeA, bFactorA2, maxShiftPx, maxIterations, tolerancePx, groupFrames, fft, parallel, iterationDone);
+        // Align Fourier-cropped copies: the B-factor leaves the dropped frequencies with negligible weight, so the
+        // correlation is essentially unchanged while every transform and phase ramp shrinks by (N/M)² (MotionCor2 and
+        // RELION likewise align binned frames). Shifts, search radius and tolerance are converted to cropped pixels
+        // and back; the crop's constant centring phase is the same for every frame, so relative shifts are unaffected.
+        double scale = (double)shape.NX / cropped.NX;
+        var small = new Complex32[frames * cropped.ComplexLength];
+        Parallel.For(0, frames, parallel, f => FourierResample.ResampleSpectrum(spectra.AsSpan(f * shape.ComplexLength, shape.ComplexLength),
+            shape, small.AsSpan(f * cropped.ComplexLength, cropped.ComplexLength), cropped));
+        var result = AlignAtFullSize(small, frames, cropped, pixelSizeA * scale, bFactorA2, maxShiftPx / scale, maxIterations, tolerancePx / scale,
+            groupFrames, fft, parallel, iterationDone);
+        var shifts = result.Shifts.Select(s => (s.X * scale, s.Y * ((double)shape.NY / cropped.NY))).ToArray();
+        return result with { Shifts = shifts };
+    }
+
+    /// <summary>
+    /// The smallest power-of-two shape (every backend transforms those fastest) whose Nyquist still reaches the frequency where the
+    /// B-factor weight exp(−B·s²/4) of the cross-power spectrum has fallen to exp(−<see cref="CropWeightExponent"/>);
+    /// the frame's own shape when that is no smaller.
+    /// </summary>
+    public static FftShape CroppedShape(FftShape shape, double pixelSizeA, double bFactorA2)
+    {
+        if (!(bFactorA2 > 0))
+            return shape;
+        double sMaxPerA = Math.Sqrt(4 * CropWeightExponent / bFactorA2);
+        int Axis(int n) => Math.Min(n, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Ceiling(2 * n * pixelSizeA * sMaxPerA)));
+        var cropped = new FftShape(Math.Max(Axis(shape.NX), 32), Math.Max(Axis(shape.NY), 32));
+        return cropped.NX >= shape.NX && cropped.NY >= shape.NY ? shape : new FftShape(Math.Min(cropped.NX, shape.NX), Math.Min(cropped.NY, shape.NY));
+    }
+
+    /// <summary>B·s²/4 at the cropped Nyquist; the weight there is e^−8 ≈ 3·10⁻⁴ of the zero-frequency weight, and the
+    /// correlation peak stays about 1.3 cropped pixels wide (σ = √(8K)/2π), enough for an unbiased sub-pixel fit.</summary>
+    public const double CropWeightExponent = 8;
+
+    private static FrameAlignment AlignAtFullSize(Complex32[] spectra, int frames, FftShape shape, double pixelSizeA, double bFactorA2,
+        double maxShiftPx, int maxIterations, double tolerancePx, int groupFrames, IFftBackend fft, ParallelOptions parallel, Action<int>? iterationDone)
+    {
+        int c = shape.ComplexLength;
+        var shifts = new (double X, double Y)[frames];
         var filter = CorrelationFilter(shape, pixelSizeA, bFactorA2);
         double searchPx = Math.Min(maxShiftPx, (Math.Min(shape.NX, shape.NY) / 2) - 2);
         // Read only: the input spectra are phase-shifted into a second buffer, never copied (a 4K movie's are GBs).

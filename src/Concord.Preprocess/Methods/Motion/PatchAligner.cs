@@ -18,24 +18,27 @@ internal static class PatchAligner
         int size = PatchSize(width, height, px, py, options.PatchOverlap);
         var shape = new FftShape(size, size);
         var taper = Taper(size);
-        var measurements = new List<PatchShift>();
+        // Parallel over patches, each patch stack aligned on one thread: a patch's transforms are small, so splitting
+        // them across threads per iteration costs more in scheduling than it gains.
+        var perPatch = new PatchShift[px * py][];
+        var serial = new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken };
         int done = 0;
-        for (int j = 0; j < py; j++)
+        Parallel.For(0, px * py, parallel, p =>
         {
-            for (int i = 0; i < px; i++)
-            {
-                parallel.CancellationToken.ThrowIfCancellationRequested();
-                int x0 = Origin(i, px, width, size), y0 = Origin(j, py, height, size);
-                var spectra = PatchSpectra(alignedFrames, frames, width, height, x0, y0, size, taper, shape, fft, parallel);
-                var alignment = FrameAligner.Align(spectra, frames, shape, pixelSizeA, options.PatchBFactorA2, options.MaxShiftA / pixelSizeA,
-                    options.MaxIterations, options.ConvergencePx, options.PatchGroupFrames, fft, parallel);
-                var reference = alignment.Shifts[options.ReferenceFrame];
-                double cx = x0 + (size / 2.0), cy = y0 + (size / 2.0);
-                for (int f = 0; f < frames; f++)
-                    measurements.Add(new PatchShift(cx, cy, f, alignment.Shifts[f].X - reference.X, alignment.Shifts[f].Y - reference.Y));
-                progress?.Report(new Core.WorkProgress(++done, px * py, "local alignment patches"));
-            }
-        }
+            int i = p % px, j = p / px;
+            int x0 = Origin(i, px, width, size), y0 = Origin(j, py, height, size);
+            var spectra = PatchSpectra(alignedFrames, frames, width, height, x0, y0, size, taper, shape, fft, serial);
+            var alignment = FrameAligner.Align(spectra, frames, shape, pixelSizeA, options.PatchBFactorA2, options.MaxShiftA / pixelSizeA,
+                options.MaxIterations, options.ConvergencePx, options.PatchGroupFrames, fft, serial);
+            var reference = alignment.Shifts[options.ReferenceFrame];
+            double cx = x0 + (size / 2.0), cy = y0 + (size / 2.0);
+            var rows = new PatchShift[frames];
+            for (int f = 0; f < frames; f++)
+                rows[f] = new PatchShift(cx, cy, f, alignment.Shifts[f].X - reference.X, alignment.Shifts[f].Y - reference.Y);
+            perPatch[p] = rows;
+            progress?.Report(new Core.WorkProgress(Interlocked.Increment(ref done), px * py, "local alignment patches"));
+        });
+        var measurements = perPatch.SelectMany(r => r).ToList();
         return measurements;
     }
 
