@@ -1,3 +1,4 @@
+using Concord.Protocols.Protocols.Ctf;
 using Concord.Protocols.Protocols.Preprocess;
 using Concord.Protocols.Protocols.Reconstruct;
 using Concord.Protocols.Protocols.Relion;
@@ -15,6 +16,7 @@ public static class StageProtocols
     [
         new SimulateProtocol(),
         new MotionCorrectProtocol(),
+        new CtfEstimateProtocol(),
         new ReconstructProtocol(),
         new ExportRelionProtocol(),
         new ImportRelionProtocol(),

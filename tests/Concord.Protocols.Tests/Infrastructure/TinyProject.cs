@@ -30,6 +30,12 @@ public sealed class TinyProject : IDisposable
         params = { max_trajectory_length_a = 0.5, patches = 1 }
 
         [[run]]
+        name = "ctf"
+        protocol = "ctf.estimate"
+        inputs = { micrographs = "motion.micrographs" }
+        params = { tile_size_px = 128, max_resolution_a = 7, min_defocus_a = 5000, max_defocus_a = 40000 }
+
+        [[run]]
         name = "reconstruct"
         protocol = "reconstruct.gold"
         inputs = { particles = "simulate.particles", reference = "simulate.truth_map" }
