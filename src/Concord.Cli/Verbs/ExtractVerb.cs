@@ -79,6 +79,11 @@ public sealed class ExtractVerb : IVerb
             try
             {
                 var picks = Lookup(coordinates, input.Name) ?? [];
+                if (picks.Count == 0)
+                {
+                    ctx.Say($"{input.Name}: no coordinates; skipped");
+                    continue;
+                }
                 var ctf = ctfs is null ? null : Lookup(ctfs, input.Name)
                     ?? throw new InvalidParameterException("--ctf", $"{ctfPath} has no CTF for {input.Name}.");
                 var (summary, records, a) = ExtractOne(input, picks, options with { PhaseFlipCtf = phaseFlip ? ctf : null }, ctf, dir, fft);
@@ -93,7 +98,7 @@ public sealed class ExtractVerb : IVerb
             }
         }
         if (stacks.Count == 0)
-            throw new ConcordException($"no micrograph could be extracted ({failures.Count} failed).");
+            throw new ConcordException($"no micrograph could be extracted ({failures.Count} failed, {inputs.Count - failures.Count} without coordinates in {parse.GetValue(flags.Coordinates)}).");
         var reference = ctfs?.Values.FirstOrDefault();
         var optics = new OpticsGroup(1, "opticsGroup1", pixelA, options.RescaledBoxSizePx ?? box, reference?.VoltageKv ?? parse.GetValue(flags.Voltage),
             reference?.SphericalAberrationMm ?? parse.GetValue(flags.Cs), reference?.AmplitudeContrast ?? parse.GetValue(flags.AmplitudeContrast));

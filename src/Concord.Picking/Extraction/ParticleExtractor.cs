@@ -77,6 +77,10 @@ public sealed class ParticleExtractor
             int x0 = (int)Math.Round(p.XPx) - half, y0 = (int)Math.Round(p.YPx) - half;
             return x0 >= 0 && y0 >= 0 && x0 + n <= micrograph.Width && y0 + n <= micrograph.Height;
         }).ToList();
+        if (inside.Count == 0)
+            throw new InvalidParameterException("coordinates", picks.Count == 0
+                ? "no coordinates to extract."
+                : $"all {picks.Count} coordinates lie closer than half a box ({half} px) to the edge of the {micrograph.Width}×{micrograph.Height} micrograph.");
         int m = options.RescaledBoxSizePx ?? n;
         double pixelA = micrograph.PixelSizeA * n / m;
         var stack = new ImageStack(m, m, inside.Count, pixelA);
