@@ -1,4 +1,5 @@
 using Concord.Core;
+using Concord.Core.Numerics;
 
 namespace Concord.Picking.Methods.Learned;
 
@@ -68,7 +69,9 @@ public sealed class LogisticModel
                 hessian[a, a] += l2;
             }
             hessian[d, d] += 1e-9;
-            var step = CholeskySolve(hessian, gradient, d + 1);
+            // Newton step: H·s = g, solved in place (gradient becomes the step); a vanishing pivot is floored, not fatal.
+            Cholesky.TrySolveInPlace(hessian, gradient, pivotFloor: 1e-12);
+            var step = gradient;
             double change = 0;
             for (int a = 0; a <= d; a++)
             {
@@ -124,35 +127,4 @@ public sealed class LogisticModel
     }
 
     private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
-
-    /// <summary>Solves H·s = g for symmetric positive definite H given by its lower triangle.</summary>
-    private static double[] CholeskySolve(double[,] h, double[] g, int n)
-    {
-        var l = new double[n, n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j <= i; j++)
-            {
-                double s = h[i, j];
-                for (int k = 0; k < j; k++)
-                    s -= l[i, k] * l[j, k];
-                l[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-12)) : s / l[j, j];
-            }
-        var y = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double s = g[i];
-            for (int k = 0; k < i; k++)
-                s -= l[i, k] * y[k];
-            y[i] = s / l[i, i];
-        }
-        var x = new double[n];
-        for (int i = n - 1; i >= 0; i--)
-        {
-            double s = y[i];
-            for (int k = i + 1; k < n; k++)
-                s -= l[k, i] * x[k];
-            x[i] = s / l[i, i];
-        }
-        return x;
-    }
 }

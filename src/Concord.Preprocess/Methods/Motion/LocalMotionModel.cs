@@ -1,4 +1,5 @@
 using Concord.Core;
+using Concord.Core.Numerics;
 
 namespace Concord.Preprocess.Methods.Motion;
 
@@ -176,7 +177,9 @@ public sealed class LocalMotionModel
         double ridge = Math.Max(1e-9 * trace / n, 1e-12);
         for (int i = 0; i < n; i++)
             normal[i, i] += ridge;
-        return Cholesky.Solve(normal, rhs);
+        if (!Cholesky.TrySolveInPlace(normal, rhs))
+            throw new InvalidParameterException("normalEquations", "the local motion fit is singular; use more patches or frames.");
+        return rhs;
     }
 
     private double Tau(int frame) => Frames > 1 ? (frame - ReferenceFrame) / (double)(Frames - 1) : 0;
@@ -191,48 +194,5 @@ public sealed class LocalMotionModel
             for (int j = 0; j < 6; j++)
                 basis[(6 * p) + j] = power * SpatialTerm(j, u, v);
         }
-    }
-}
-
-/// <summary>Cholesky solution of a symmetric positive-definite system (Golub &amp; Van Loan, Algorithm 4.2.1).</summary>
-internal static class Cholesky
-{
-    public static double[] Solve(double[,] a, double[] b)
-    {
-        int n = b.Length;
-        var l = new double[n, n];
-        for (int j = 0; j < n; j++)
-        {
-            double d = a[j, j];
-            for (int k = 0; k < j; k++)
-                d -= l[j, k] * l[j, k];
-            if (!(d > 0))
-                throw new InvalidParameterException("normalEquations", "the local motion fit is singular; use more patches or frames.");
-            l[j, j] = Math.Sqrt(d);
-            for (int i = j + 1; i < n; i++)
-            {
-                double s = a[i, j];
-                for (int k = 0; k < j; k++)
-                    s -= l[i, k] * l[j, k];
-                l[i, j] = s / l[j, j];
-            }
-        }
-        var y = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double s = b[i];
-            for (int k = 0; k < i; k++)
-                s -= l[i, k] * y[k];
-            y[i] = s / l[i, i];
-        }
-        var x = new double[n];
-        for (int i = n - 1; i >= 0; i--)
-        {
-            double s = y[i];
-            for (int k = i + 1; k < n; k++)
-                s -= l[k, i] * x[k];
-            x[i] = s / l[i, i];
-        }
-        return x;
     }
 }
