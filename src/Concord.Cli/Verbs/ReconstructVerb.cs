@@ -61,19 +61,19 @@ public sealed class ReconstructVerb : IVerb
         if (!File.Exists(starPath))
             throw new FileNotFoundException($"{starPath}: no such file.", starPath);
         var group = PointGroup.Parse(symmetryName);
-        var set = RelionParticles.Read(starPath, angpix);
-        if (set.Particles.Count == 0)
+        var set = RelionParticles.Open(starPath, angpix);
+        if (set.Count == 0)
             throw new InvalidParameterException("particles", $"{starPath} has no particles.");
-        var weights = weightColumn is null ? null : ReadWeights(starPath, weightColumn, set.Particles.Count);
-        var optics = set.GroupOf(set.Particles[0]);
+        var weights = weightColumn is null ? null : ReadWeights(starPath, weightColumn, set.Count);
+        var optics = set.GroupOf(0);
         double pixel = angpix ?? optics.PixelSizeA;
         using var readers = new StackReaders(Path.GetDirectoryName(Path.GetFullPath(starPath))!);
-        int box = readers.Get(set.Particles[0].Image.Path).Width;
+        int box = readers.Get(set[0].Image.Path).Width;
         using var fft = FftBackends.Create(maxDegreeOfParallelism: ctx.Threads);
         int halfCount = writeHalves ? 2 : 1;
-        var accumulators = ctx.WithProgress("back-projecting", progress => ParallelBackProjection.Run(set.Particles.Count, box, pixel, halfCount, (i, slot) =>
+        var accumulators = ctx.WithProgress("back-projecting", progress => ParallelBackProjection.Run(set.Count, box, pixel, halfCount, (i, slot) =>
         {
-            var p = set.Particles[i];
+            var p = set[i];
             var reader = readers.Get(p.Image.Path);
             if (reader.Width != box || reader.Height != box)
                 throw new ShapeMismatchException($"{p.Image}: image is {reader.Width}×{reader.Height}, the first particle's is {box}×{box}.");
@@ -91,7 +91,7 @@ public sealed class ReconstructVerb : IVerb
         {
             using var map = accumulators[0].Reconstruct(fft, symmetry: operators);
             MrcWriter.Write(mapPath, map);
-            return new Summary(starPath, mapPath, set.Particles.Count, box, pixel, group.Name, useCtf, null, null, null, null, null, null, clock.Elapsed.TotalSeconds);
+            return new Summary(starPath, mapPath, set.Count, box, pixel, group.Name, useCtf, null, null, null, null, null, null, clock.Elapsed.TotalSeconds);
         }
         string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(mapPath))!, Path.GetFileNameWithoutExtension(mapPath));
         using var half1 = accumulators[0].Reconstruct(fft, symmetry: operators);
@@ -103,7 +103,7 @@ public sealed class ReconstructVerb : IVerb
             MrcWriter.Write(mapPath, full);
         var curve = FourierShellCorrelation.Compute(half1, half2, fft);
         FscOutput.Write(stem + "_fsc.star", stem + "_fsc.png", "gold-standard FSC (unmasked half maps)", ("half maps", curve, StarLabels.FourierShellCorrelation));
-        return new Summary(starPath, mapPath, set.Particles.Count, box, pixel, group.Name, useCtf, stem + "_half1.mrc", stem + "_half2.mrc",
+        return new Summary(starPath, mapPath, set.Count, box, pixel, group.Name, useCtf, stem + "_half1.mrc", stem + "_half2.mrc",
             curve.ResolutionAt(0.143), curve.ResolutionAt(0.5), stem + "_fsc.star", stem + "_fsc.png", clock.Elapsed.TotalSeconds);
     }
 
