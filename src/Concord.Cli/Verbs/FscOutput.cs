@@ -35,7 +35,12 @@ public static class FscOutput
         StarWriter.Write(starPath, document);
         var x = Enumerable.Range(0, first.ShellCount).Select(s => first.FrequencyOfShell(s)).ToArray();
         Figures.SaveCurves(pngPath, title, "resolution (Å)", "FSC",
-            curves.Select(c => new Series($"{c.Label} (0.143: {c.Curve.ResolutionAt(0.143):F2} Å)", x, c.Curve.Fsc)),
+            curves.Select(c => new Series($"{c.Label} ({CrossingText(c.Curve, 0.143)})", x, c.Curve.Fsc)),
             [new Threshold(0.143, "0.143"), new Threshold(0.5, "0.5")], resolutionAxis: true, yRange: (-0.1, 1.05));
     }
+
+    /// <summary>"0.143: 3.52 Å", or "≥ 0.143 to Nyquist (2.00 Å)" when the curve never drops below the threshold.</summary>
+    internal static string CrossingText(FscCurve curve, double threshold) => curve.ReachesNyquist(threshold)
+        ? $"≥ {threshold:0.###} to Nyquist ({curve.NyquistA:F2} Å)"
+        : $"{threshold:0.###}: {curve.ResolutionAt(threshold):F2} Å";
 }
