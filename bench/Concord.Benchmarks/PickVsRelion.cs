@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using Concord.Core.Fourier;
+using Concord.Core.Geometry;
+using Concord.Core.Imaging;
+using Concord.Core.Projection;
+using Concord.IO.Mrc;
+using Concord.IO.Star;
+using Concord.Picking;
+using Concord.Picking.Evaluation;
+using Concord.Simulation.Movies;
+using Concord.Simulation.Presets;
+
+namespace Concord.Benchmarks;
+
+/// <summary>
+/// <c>pick-vs-relion [micrographs] [threads] [folder]</c>: picking side by side with <c>relion_autopick --LoG</c> on the
+/// same simulated micrographs (default 6), scored against the simulator's true particle centres.
+/// <para>
+/// The micrographs are the <c>small</c> preset's (1024², 1.5 Å/px, 80 Å particles, 10% junk fragments, ice crystals and
+/// aggregates, 15% bad micrographs) made without drift, so the sum of the frames is the micrograph and no motion
+/// correction stands between the simulator and the pickers. Each program is given what a user would give it: the
+/// particle diameter from the truth, RELION its LoG range around it (0.875–1.125 D) with the GUI's defaults otherwise
+/// (default threshold, <c>--shrink 0 --lowpass 20</c>), Concord its <c>--diameter</c>; the consensus chain gets eight
+/// projections of the true map as templates (in place of 2D class averages) and the true CTFs (in place of CTFFIND's).
+/// </para>
+/// <para>
+/// Scoring: <see cref="PickingScore"/>, one-to-one matching within a quarter diameter (as the picking tests), against
+/// the non-junk particles. Speed: wall time of each process (start-up included) divided by the micrographs; RELION's
+/// autopick is one process on one core, so Concord's LoG runs with <c>--threads 1</c>; the chain runs with [threads].
+/// </para>
+/// </summary>
+public static class PickVsRelion
+{
+    private const double DiameterA = 80;
+
+    public static void Run(string[] args)
+    {
+        int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 6;
+        int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+        string folder = Path.GetFullPath(args.Length > 2 ? args[2] : "pick-vs-relion");
+        string concord = Environment.GetEnvironmentVariable("CONCORD") ?? "concord";
+        Directory.CreateDirectory(Path.Combine(folder, "Micrographs"));
+        var clock = Stopwatch.StartNew();
+        var (truth, pixelA) = Simulate(folder, count, threads);
+        Console.WriteLine($"{count} micrographs simulated in {clock.Elapsed.TotalSeconds:F0} s ({folder}); {truth.Values.Sum(t => t.Count)} true particles");
+        double radiusPx = 0.25 * DiameterA / pixelA;
+
+        string log = FormattableString.Invariant($"--LoG --LoG_diam_min {0.875 * DiameterA} --LoG_diam_max {1.125 * DiameterA} --shrink 0 --lowpass 20");
+        var relion = Timed(folder, "relion_autopick", $"--i micrographs.star --odir Relion/ --pickname autopick {log}");
+        var relionPicks = truth.Keys.ToDictionary(m => m, m => ReadPicks(Path.Combine(folder, "Relion", Path.ChangeExtension(m, null) + "_autopick.star")));
+        var ours = Timed(folder, concord, $"pick micrographs.star --diameter {DiameterA} --method log -o ConcordLog --threads 1 --no-plots");
+        var chain = Timed(folder, concord, $"pick micrographs.star --diameter {DiameterA} --method all --templates templates.mrcs --ctf micrographs.star "
+            + $"--consensus --deep-consensus --clean -o ConcordChain --threads {threads} --no-plots");
+
+        var rows = new (string Name, PickingScore Score, double Seconds)[]
+        {
+            ($"RELION 3.1 relion_autopick {log}", Score(relionPicks, truth, radiusPx), relion),
+            ("Concord pick --method log (1 thread)", Score(ReadAll(Path.Combine(folder, "ConcordLog", "coordinates.star")), truth, radiusPx), ours),
+            ($"Concord pick --method all --consensus --deep-consensus --clean ({threads} threads)",
+                Score(ReadAll(Path.Combine(folder, "ConcordChain", "coordinates.star")), truth, radiusPx), chain),
+        };
+        Console.WriteLine();
+        Console.WriteLine("| picker | picks | precision | recall | F1 | s / micrograph |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var (name, score, seconds) in rows)
+            Console.WriteLine(FormattableString.Invariant($"| {name} | {score.Picks} | {score.Precision:F3} | {score.Recall:F3} | {score.F1:F3} | {seconds / count:F2} |"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"RELION LoG / Concord LoG time per micrograph: {relion / ours:F2}× ; F1 chain − RELION: {rows[2].Score.F1 - rows[0].Score.F1:+0.000;-0.000}; F1 Concord LoG − RELION: {rows[1].Score.F1 - rows[0].Score.F1:+0.000;-0.000}"));
+    }
+
+    /// <summary>Writes the micrographs, micrographs.star (optics, names, true CTF) and the templates; returns the true centres per micrograph.</summary>
+    private static (Dictionary<string, List<(double X, double Y)>> Truth, double PixelSizeA) Simulate(string folder, int count, int threads)
+    {
+        var preset = SimulationPreset.Get("small");
+        var options = preset.Movies with { DriftA = 0, LocalMotionA = 0 };
+        var (models, fragment) = PresetPhantoms.Models(preset.Phantom);
+        var maps = PresetPhantoms.Maps([.. models, fragment], preset.Phantom.BoxSize, options.PixelSizeA, threads);
+        using var fft = FftBackends.Create(maxDegreeOfParallelism: threads);
+        var simulator = new MovieSimulator(options, maps, lastModelIsJunk: true, fft);
+        var micrographs = new StarTable([StarLabels.MicrographName, StarLabels.OpticsGroup, StarLabels.DefocusU, StarLabels.DefocusV, StarLabels.DefocusAngle]);
+        var truth = new Dictionary<string, List<(double X, double Y)>>();
+        var ctf = default(Core.Ctf.CtfParameters);
+        for (int m = 0; m < count; m++)
+        {
+            var sum = new float[options.Width * options.Height];
+            var movie = simulator.Simulate($"mic{m:D3}", 1000 + m, CameraModel.Ideal(options.Width, options.Height), (_, frame) =>
+            {
+                for (int i = 0; i < sum.Length; i++)
+                    sum[i] += frame[i];
+            }, threads);
+            string name = $"Micrographs/mic{m:D3}.mrc";
+            using (var image = Image2D.FromPixels(options.Width, options.Height, sum, options.PixelSizeA))
+                MrcWriter.Write(Path.Combine(folder, name), image);
+            truth[name] = movie.Particles.Where(p => !p.IsJunk).Select(p => (p.X, p.Y)).ToList();
+            micrographs.AddRow(name, "1", F(movie.Ctf.DefocusUA), F(movie.Ctf.DefocusVA), F(movie.Ctf.DefocusAngleDeg));
+            ctf = movie.Ctf;
+        }
+        var optics = new StarTable([StarLabels.OpticsGroupName, StarLabels.OpticsGroup, StarLabels.MicrographPixelSize, StarLabels.Voltage,
+            StarLabels.SphericalAberration, StarLabels.AmplitudeContrast]);
+        optics.AddRow("opticsGroup1", "1", F(options.PixelSizeA), F(ctf!.VoltageKv), F(ctf.SphericalAberrationMm), F(ctf.AmplitudeContrast));
+        var document = new StarDocument();
+        document.Add("optics").Loops.Add(optics);
+        document.Add("micrographs").Loops.Add(micrographs);
+        StarWriter.Write(Path.Combine(folder, "micrographs.star"), document);
+        WriteTemplates(Path.Combine(folder, "templates.mrcs"), maps[0], fft);
+        maps.ForEach(v => v.Dispose());
+        return (truth, options.PixelSizeA);
+    }
+
+    /// <summary>Eight projections of the first conformation at random poses (protein bright), as the picking tests make templates.</summary>
+    private static void WriteTemplates(string path, Volume map, IFftBackend fft)
+    {
+        var projector = new FourierProjector(map, fft);
+        var random = new Random(5);
+        using var stack = new ImageStack(map.NX, map.NY, 8, map.PixelSizeA);
+        for (int i = 0; i < stack.Count; i++)
+            projector.Project(Rotation3f.FromMatrix(RandomRotations.NextEulerAngles(random).ToMatrix()), stack.Slice(i));
+        MrcWriter.Write(path, stack);
+    }
+
+    private static PickingScore Score(Dictionary<string, List<Pick>> picks, Dictionary<string, List<(double X, double Y)>> truth, double radiusPx) =>
+        truth.Aggregate(PickingScore.Empty, (sum, t) => sum.Plus(PickingScore.Compute(picks.GetValueOrDefault(t.Key) ?? [], t.Value, radiusPx)));
+
+    /// <summary>One RELION coordinate file (none: RELION found nothing on that micrograph).</summary>
+    private static List<Pick> ReadPicks(string path)
+    {
+        if (!File.Exists(path))
+            return [];
+        var table = StarReader.Read(path).Blocks.Select(b => b.Loop).First(l => l is not null && l.HasColumn(StarLabels.CoordinateX))!;
+        return Enumerable.Range(0, table.RowCount).Select(r => new Pick(table.GetDouble(r, StarLabels.CoordinateX), table.GetDouble(r, StarLabels.CoordinateY), 0)).ToList();
+    }
+
+    /// <summary>Concord's coordinates.star: picks per rlnMicrographName.</summary>
+    private static Dictionary<string, List<Pick>> ReadAll(string path)
+    {
+        var table = StarReader.Read(path).Blocks.Select(b => b.Loop).First(l => l is not null && l.HasColumn(StarLabels.CoordinateX))!;
+        return Enumerable.Range(0, table.RowCount)
+            .GroupBy(r => table.GetString(r, StarLabels.MicrographName))
+            .ToDictionary(g => g.Key, g => g.Select(r => new Pick(table.GetDouble(r, StarLabels.CoordinateX), table.GetDouble(r, StarLabels.CoordinateY), 0)).ToList());
+    }
+
+    /// <summary>
+    /// Runs a command (<paramref name="program"/> may carry leading arguments, as CONCORD="dotnet …/concord.dll") in
+    /// <paramref name="folder"/>, its output to a log there; returns its wall time in seconds.
+    /// </summary>
+    private static double Timed(string folder, string program, string arguments)
+    {
+        Console.WriteLine($"$ {program} {arguments}");
+        int space = program.IndexOf(' ', StringComparison.Ordinal);
+        var start = new ProcessStartInfo(space < 0 ? program : program[..space], space < 0 ? arguments : program[(space + 1)..] + " " + arguments) { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        double seconds = clock.Elapsed.TotalSeconds;
+        string logName = (arguments.StartsWith("pick", StringComparison.Ordinal) ? "concord" : Path.GetFileName(program)) + (arguments.Contains("--method all", StringComparison.Ordinal) ? "-chain" : "") + ".log";
+        File.WriteAllText(Path.Combine(folder, logName), stdout.Result + stderr);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{program} failed ({process.ExitCode}); see {folder}/{logName}");
+        return seconds;
+    }
+
+    private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+}
