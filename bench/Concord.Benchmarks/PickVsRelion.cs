@@ -15,7 +15,7 @@ namespace Concord.Benchmarks;
 
 /// <summary>
 /// <c>pick-vs-relion [micrographs] [threads] [folder]</c>: picking side by side with <c>relion_autopick --LoG</c> on the
-/// same simulated micrographs (default 6), scored against the simulator's true particle centres.
+/// same simulated micrographs (default 12; a folder that holds them from an earlier run is reused), scored against the simulator's true particle centres.
 /// <para>
 /// The micrographs are the <c>small</c> preset's (1024², 1.5 Å/px, 80 Å particles, 10% junk fragments, ice crystals and
 /// aggregates, 15% bad micrographs) made without drift, so the sum of the frames is the micrograph and no motion
@@ -26,8 +26,9 @@ namespace Concord.Benchmarks;
 /// </para>
 /// <para>
 /// Scoring: <see cref="PickingScore"/>, one-to-one matching within a quarter diameter (as the picking tests), against
-/// the non-junk particles. Speed: wall time of each process (start-up included) divided by the micrographs; RELION's
-/// autopick is one process on one core, so Concord's LoG runs with <c>--threads 1</c>; the chain runs with [threads].
+/// the non-junk particles. Speed: wall time of each process, best of three, on all micrographs and on the first one;
+/// RELION's autopick is one process on one core, so Concord's LoG runs with <c>--threads 1</c>; the chain runs once,
+/// with [threads].
 /// </para>
 /// </summary>
 public static class PickVsRelion
@@ -36,37 +37,74 @@ public static class PickVsRelion
 
     public static void Run(string[] args)
     {
-        int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 6;
+        int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12;
         int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
         string folder = Path.GetFullPath(args.Length > 2 ? args[2] : "pick-vs-relion");
         string concord = Environment.GetEnvironmentVariable("CONCORD") ?? "concord";
+        if (count < 2)
+            throw new ArgumentException("pick-vs-relion needs at least 2 micrographs (the time per micrograph is the slope between 1 and N).");
         Directory.CreateDirectory(Path.Combine(folder, "Micrographs"));
         var clock = Stopwatch.StartNew();
-        var (truth, pixelA) = Simulate(folder, count, threads);
-        Console.WriteLine($"{count} micrographs simulated in {clock.Elapsed.TotalSeconds:F0} s ({folder}); {truth.Values.Sum(t => t.Count)} true particles");
+        var (truth, pixelA) = ReadOrSimulate(folder, count, threads);
+        Console.WriteLine($"{count} micrographs ready in {clock.Elapsed.TotalSeconds:F0} s ({folder}); {truth.Values.Sum(t => t.Count)} true particles");
         double radiusPx = 0.25 * DiameterA / pixelA;
 
         string log = FormattableString.Invariant($"--LoG --LoG_diam_min {0.875 * DiameterA} --LoG_diam_max {1.125 * DiameterA} --shrink 0 --lowpass 20");
-        var relion = Timed(folder, "relion_autopick", $"--i micrographs.star --odir Relion/ --pickname autopick {log}");
-        var relionPicks = truth.Keys.ToDictionary(m => m, m => ReadPicks(Path.Combine(folder, "Relion", Path.ChangeExtension(m, null) + "_autopick.star")));
-        var ours = Timed(folder, concord, $"pick micrographs.star --diameter {DiameterA} --method log -o ConcordLog --threads 1 --no-plots");
+        string RelionArgs(string star, string odir) => $"--i {star} --odir {odir}/ --pickname autopick {log}";
+        string ConcordArgs(string star, string odir) => $"pick {star} --diameter {DiameterA} --method log -o {odir} --threads 1 --no-plots";
+        // Time per micrograph: best of three runs on all N micrographs and on the first one, interleaved so that load
+        // on a shared machine hits both programs alike; the slope (T_N − T_1)/(N − 1) leaves out start-up (the .NET
+        // runtime, FFTW planning), the mean T_N/N keeps it.
+        var relionN = new List<double>();
+        var relion1 = new List<double>();
+        var oursN = new List<double>();
+        var ours1 = new List<double>();
+        for (int rep = 0; rep < 3; rep++)
+        {
+            relionN.Add(Timed(folder, "relion_autopick", RelionArgs("micrographs.star", rep == 0 ? "Relion" : $"Timing/relion{rep}")));
+            oursN.Add(Timed(folder, concord, ConcordArgs("micrographs.star", rep == 0 ? "ConcordLog" : $"Timing/concord{rep}")));
+            relion1.Add(Timed(folder, "relion_autopick", RelionArgs("micrograph_first.star", $"Timing/relion1_{rep}")));
+            ours1.Add(Timed(folder, concord, ConcordArgs("micrograph_first.star", $"Timing/concord1_{rep}")));
+        }
         var chain = Timed(folder, concord, $"pick micrographs.star --diameter {DiameterA} --method all --templates templates.mrcs --ctf micrographs.star "
             + $"--consensus --deep-consensus --clean -o ConcordChain --threads {threads} --no-plots");
 
-        var rows = new (string Name, PickingScore Score, double Seconds)[]
+        var relionPicks = truth.Keys.ToDictionary(m => m, m => ReadPicks(Path.Combine(folder, "Relion", Path.ChangeExtension(m, null) + "_autopick.star")));
+        double Slope(List<double> n, List<double> one) => (n.Min() - one.Min()) / (count - 1);
+        var rows = new (string Name, PickingScore Score, double Mean, double? Slope)[]
         {
-            ($"RELION 3.1 relion_autopick {log}", Score(relionPicks, truth, radiusPx), relion),
-            ("Concord pick --method log (1 thread)", Score(ReadAll(Path.Combine(folder, "ConcordLog", "coordinates.star")), truth, radiusPx), ours),
+            ($"RELION 3.1 relion_autopick {log}", Score(relionPicks, truth, radiusPx), relionN.Min() / count, Slope(relionN, relion1)),
+            ("Concord pick --method log (1 thread)", Score(ReadAll(Path.Combine(folder, "ConcordLog", "coordinates.star")), truth, radiusPx),
+                oursN.Min() / count, Slope(oursN, ours1)),
             ($"Concord pick --method all --consensus --deep-consensus --clean ({threads} threads)",
-                Score(ReadAll(Path.Combine(folder, "ConcordChain", "coordinates.star")), truth, radiusPx), chain),
+                Score(ReadAll(Path.Combine(folder, "ConcordChain", "coordinates.star")), truth, radiusPx), chain / count, null),
         };
         Console.WriteLine();
-        Console.WriteLine("| picker | picks | precision | recall | F1 | s / micrograph |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
-        foreach (var (name, score, seconds) in rows)
-            Console.WriteLine(FormattableString.Invariant($"| {name} | {score.Picks} | {score.Precision:F3} | {score.Recall:F3} | {score.F1:F3} | {seconds / count:F2} |"));
+        Console.WriteLine("| picker | picks | precision | recall | F1 | s / micrograph (T_N/N) | s / micrograph (slope) |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var (name, score, mean, slope) in rows)
+            Console.WriteLine(FormattableString.Invariant(
+                $"| {name} | {score.Picks} | {score.Precision:F3} | {score.Recall:F3} | {score.F1:F3} | {mean:F2} | {(slope is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) : "–")} |"));
         Console.WriteLine(FormattableString.Invariant(
-            $"RELION LoG / Concord LoG time per micrograph: {relion / ours:F2}× ; F1 chain − RELION: {rows[2].Score.F1 - rows[0].Score.F1:+0.000;-0.000}; F1 Concord LoG − RELION: {rows[1].Score.F1 - rows[0].Score.F1:+0.000;-0.000}"));
+            $"RELION LoG / Concord LoG time per micrograph: {rows[0].Slope / rows[1].Slope:F2}× (slope), {rows[0].Mean / rows[1].Mean:F2}× (T_N/N, start-up included)"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"F1 chain − RELION: {rows[2].Score.F1 - rows[0].Score.F1:+0.000;-0.000}; F1 Concord LoG − RELION: {rows[1].Score.F1 - rows[0].Score.F1:+0.000;-0.000}"));
+    }
+
+    /// <summary>The micrographs and truth of an earlier run in <paramref name="folder"/> when it has <paramref name="count"/> of them, else a fresh simulation.</summary>
+    private static (Dictionary<string, List<(double X, double Y)>> Truth, double PixelSizeA) ReadOrSimulate(string folder, int count, int threads)
+    {
+        string truthStar = Path.Combine(folder, "truth_coordinates.star"), micrographsStar = Path.Combine(folder, "micrographs.star");
+        var micrographs = File.Exists(truthStar) && File.Exists(micrographsStar) ? StarReader.Read(micrographsStar).Require("micrographs").RequireLoop(micrographsStar) : null;
+        if (micrographs is not null && micrographs.RowCount == count)
+        {
+            var table = StarReader.Read(truthStar).Require("particles").RequireLoop(truthStar);
+            var truth = Enumerable.Range(0, micrographs.RowCount).ToDictionary(r => micrographs.GetString(r, StarLabels.MicrographName), _ => new List<(double X, double Y)>());
+            for (int r = 0; r < table.RowCount; r++)
+                truth[table.GetString(r, StarLabels.MicrographName)].Add((table.GetDouble(r, StarLabels.CoordinateX), table.GetDouble(r, StarLabels.CoordinateY)));
+            return (truth, SimulationPreset.Get("small").Movies.PixelSizeA);
+        }
+        return Simulate(folder, count, threads);
     }
 
     /// <summary>Writes the micrographs, micrographs.star (optics, names, true CTF) and the templates; returns the true centres per micrograph.</summary>
@@ -80,6 +118,7 @@ public static class PickVsRelion
         var simulator = new MovieSimulator(options, maps, lastModelIsJunk: true, fft);
         var micrographs = new StarTable([StarLabels.MicrographName, StarLabels.OpticsGroup, StarLabels.DefocusU, StarLabels.DefocusV, StarLabels.DefocusAngle]);
         var truth = new Dictionary<string, List<(double X, double Y)>>();
+        var truthTable = new StarTable([StarLabels.MicrographName, StarLabels.CoordinateX, StarLabels.CoordinateY]);
         var ctf = default(Core.Ctf.CtfParameters);
         for (int m = 0; m < count; m++)
         {
@@ -93,16 +132,19 @@ public static class PickVsRelion
             using (var image = Image2D.FromPixels(options.Width, options.Height, sum, options.PixelSizeA))
                 MrcWriter.Write(Path.Combine(folder, name), image);
             truth[name] = movie.Particles.Where(p => !p.IsJunk).Select(p => (p.X, p.Y)).ToList();
+            foreach (var (x, y) in truth[name])
+                truthTable.AddRow(name, F(x), F(y));
             micrographs.AddRow(name, "1", F(movie.Ctf.DefocusUA), F(movie.Ctf.DefocusVA), F(movie.Ctf.DefocusAngleDeg));
             ctf = movie.Ctf;
         }
         var optics = new StarTable([StarLabels.OpticsGroupName, StarLabels.OpticsGroup, StarLabels.MicrographPixelSize, StarLabels.Voltage,
             StarLabels.SphericalAberration, StarLabels.AmplitudeContrast]);
         optics.AddRow("opticsGroup1", "1", F(options.PixelSizeA), F(ctf!.VoltageKv), F(ctf.SphericalAberrationMm), F(ctf.AmplitudeContrast));
-        var document = new StarDocument();
-        document.Add("optics").Loops.Add(optics);
-        document.Add("micrographs").Loops.Add(micrographs);
-        StarWriter.Write(Path.Combine(folder, "micrographs.star"), document);
+        Write(Path.Combine(folder, "micrographs.star"), ("optics", optics), ("micrographs", micrographs));
+        var first = new StarTable(micrographs.Columns);
+        first.AddRow([.. Enumerable.Range(0, micrographs.Columns.Count).Select(c => micrographs.GetString(0, c))]);
+        Write(Path.Combine(folder, "micrograph_first.star"), ("optics", optics), ("micrographs", first));
+        Write(Path.Combine(folder, "truth_coordinates.star"), ("particles", truthTable));
         WriteTemplates(Path.Combine(folder, "templates.mrcs"), maps[0], fft);
         maps.ForEach(v => v.Dispose());
         return (truth, options.PixelSizeA);
@@ -160,6 +202,14 @@ public static class PickVsRelion
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} failed ({process.ExitCode}); see {folder}/{logName}");
         return seconds;
+    }
+
+    private static void Write(string path, params (string Block, StarTable Table)[] blocks)
+    {
+        var document = new StarDocument();
+        foreach (var (block, table) in blocks)
+            document.Add(block).Loops.Add(table);
+        StarWriter.Write(path, document);
     }
 
     private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
