@@ -54,11 +54,12 @@ public static class PickVsRelion
         string ConcordArgs(string star, string odir) => $"pick {star} --diameter {DiameterA} --method log -o {odir} --threads 1 --no-plots";
         // Time per micrograph: best of three runs on all N micrographs and on the first one, interleaved so that load
         // on a shared machine hits both programs alike; the slope (T_N − T_1)/(N − 1) leaves out start-up (the .NET
-        // runtime, FFTW planning), the mean T_N/N keeps it.
-        var relionN = new List<double>();
-        var relion1 = new List<double>();
-        var oursN = new List<double>();
-        var ours1 = new List<double>();
+        // runtime, JIT, FFTW planning), the mean T_N/N keeps it. CPU time (user + system) is given beside wall time
+        // because on a loaded machine it is the steadier of the two.
+        var relionN = new List<Timing>();
+        var relion1 = new List<Timing>();
+        var oursN = new List<Timing>();
+        var ours1 = new List<Timing>();
         for (int rep = 0; rep < 3; rep++)
         {
             relionN.Add(Timed(folder, "relion_autopick", RelionArgs("micrographs.star", rep == 0 ? "Relion" : $"Timing/relion{rep}")));
@@ -70,23 +71,26 @@ public static class PickVsRelion
             + $"--consensus --deep-consensus --clean -o ConcordChain --threads {threads} --no-plots");
 
         var relionPicks = truth.Keys.ToDictionary(m => m, m => ReadPicks(Path.Combine(folder, "Relion", Path.ChangeExtension(m, null) + "_autopick.star")));
-        double Slope(List<double> n, List<double> one) => (n.Min() - one.Min()) / (count - 1);
-        var rows = new (string Name, PickingScore Score, double Mean, double? Slope)[]
+        Timing Best(List<Timing> runs) => new(runs.Min(t => t.WallSeconds), runs.Min(t => t.CpuSeconds));
+        Timing Slope(List<Timing> n, List<Timing> one) => new((Best(n).WallSeconds - Best(one).WallSeconds) / (count - 1), (Best(n).CpuSeconds - Best(one).CpuSeconds) / (count - 1));
+        Timing Mean(Timing t) => new(t.WallSeconds / count, t.CpuSeconds / count);
+        var rows = new (string Name, PickingScore Score, Timing Mean, Timing? Slope)[]
         {
-            ($"RELION 3.1 relion_autopick {log}", Score(relionPicks, truth, radiusPx), relionN.Min() / count, Slope(relionN, relion1)),
+            ($"RELION 3.1 relion_autopick {log}", Score(relionPicks, truth, radiusPx), Mean(Best(relionN)), Slope(relionN, relion1)),
             ("Concord pick --method log (1 thread)", Score(ReadAll(Path.Combine(folder, "ConcordLog", "coordinates.star")), truth, radiusPx),
-                oursN.Min() / count, Slope(oursN, ours1)),
+                Mean(Best(oursN)), Slope(oursN, ours1)),
             ($"Concord pick --method all --consensus --deep-consensus --clean ({threads} threads)",
-                Score(ReadAll(Path.Combine(folder, "ConcordChain", "coordinates.star")), truth, radiusPx), chain / count, null),
+                Score(ReadAll(Path.Combine(folder, "ConcordChain", "coordinates.star")), truth, radiusPx), Mean(chain), null),
         };
         Console.WriteLine();
-        Console.WriteLine("| picker | picks | precision | recall | F1 | s / micrograph (T_N/N) | s / micrograph (slope) |");
+        Console.WriteLine("| picker | picks | precision | recall | F1 | s / micrograph, slope: wall / CPU | s / micrograph, T_N/N: wall / CPU |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (name, score, mean, slope) in rows)
             Console.WriteLine(FormattableString.Invariant(
-                $"| {name} | {score.Picks} | {score.Precision:F3} | {score.Recall:F3} | {score.F1:F3} | {mean:F2} | {(slope is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) : "–")} |"));
+                $"| {name} | {score.Picks} | {score.Precision:F3} | {score.Recall:F3} | {score.F1:F3} | {(slope is { } v ? $"{v.WallSeconds:F3} / {v.CpuSeconds:F3}" : "–")} | {mean.WallSeconds:F2} / {mean.CpuSeconds:F2} |"));
+        var (r, c) = (rows[0], rows[1]);
         Console.WriteLine(FormattableString.Invariant(
-            $"RELION LoG / Concord LoG time per micrograph: {rows[0].Slope / rows[1].Slope:F2}× (slope), {rows[0].Mean / rows[1].Mean:F2}× (T_N/N, start-up included)"));
+            $"RELION LoG / Concord LoG time per micrograph: slope {r.Slope!.WallSeconds / c.Slope!.WallSeconds:F2}× wall, {r.Slope.CpuSeconds / c.Slope.CpuSeconds:F2}× CPU; T_N/N {r.Mean.WallSeconds / c.Mean.WallSeconds:F2}× wall, {r.Mean.CpuSeconds / c.Mean.CpuSeconds:F2}× CPU"));
         Console.WriteLine(FormattableString.Invariant(
             $"F1 chain − RELION: {rows[2].Score.F1 - rows[0].Score.F1:+0.000;-0.000}; F1 Concord LoG − RELION: {rows[1].Score.F1 - rows[0].Score.F1:+0.000;-0.000}"));
     }
@@ -182,27 +186,35 @@ public static class PickVsRelion
             .ToDictionary(g => g.Key, g => g.Select(r => new Pick(table.GetDouble(r, StarLabels.CoordinateX), table.GetDouble(r, StarLabels.CoordinateY), 0)).ToList());
     }
 
+    private sealed record Timing(double WallSeconds, double CpuSeconds);
+
     /// <summary>
     /// Runs a command (<paramref name="program"/> may carry leading arguments, as CONCORD="dotnet …/concord.dll") in
-    /// <paramref name="folder"/>, its output to a log there; returns its wall time in seconds.
+    /// <paramref name="folder"/> under <c>/usr/bin/time</c>, its output to a log there; returns wall and CPU (user + system) seconds.
     /// </summary>
-    private static double Timed(string folder, string program, string arguments)
+    private static Timing Timed(string folder, string program, string arguments)
     {
         Console.WriteLine($"$ {program} {arguments}");
-        int space = program.IndexOf(' ', StringComparison.Ordinal);
-        var start = new ProcessStartInfo(space < 0 ? program : program[..space], space < 0 ? arguments : program[(space + 1)..] + " " + arguments) { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
-        var clock = Stopwatch.StartNew();
+        var start = new ProcessStartInfo("/usr/bin/time", $"-f \"{Marker} %e %U %S\" {program} {arguments}")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        double seconds = clock.Elapsed.TotalSeconds;
         string logName = (arguments.StartsWith("pick", StringComparison.Ordinal) ? "concord" : Path.GetFileName(program)) + (arguments.Contains("--method all", StringComparison.Ordinal) ? "-chain" : "") + ".log";
         File.WriteAllText(Path.Combine(folder, logName), stdout.Result + stderr);
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} failed ({process.ExitCode}); see {folder}/{logName}");
-        return seconds;
+        string line = stderr.Split('\n').Last(l => l.StartsWith(Marker, StringComparison.Ordinal));
+        var v = line[Marker.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        return new Timing(v[0], v[1] + v[2]);
     }
+
+    private const string Marker = "PICK_VS_RELION_TIME";
 
     private static void Write(string path, params (string Block, StarTable Table)[] blocks)
     {
