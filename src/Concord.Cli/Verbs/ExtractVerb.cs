@@ -25,7 +25,7 @@ public sealed class ExtractVerb : IVerb
     public sealed record MicrographSummary(string Micrograph, string Stack, int Coordinates, int Extracted, int DroppedAtEdges);
 
     public sealed record Summary(int Micrographs, int Extracted, int Particles, int DroppedAtEdges, int BoxPx, double PixelSizeA, bool PhaseFlipped,
-        string ParticlesStar, IReadOnlyList<MicrographSummary> Stacks, IReadOnlyList<Failure> Failures, double Seconds);
+        int HalfSet1, int HalfSet2, int HalfSetsKept, string ParticlesStar, IReadOnlyList<MicrographSummary> Stacks, IReadOnlyList<Failure> Failures, double Seconds);
 
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
@@ -34,7 +34,8 @@ public sealed class ExtractVerb : IVerb
             Extract particles: for each micrograph, the boxes around its coordinates (rlnMicrographName,
             rlnCoordinateX/Y as concord pick or RELION write them), Fourier-binned with --bin-to, background
             normalised (mean 0, σ 1 outside 75% of the half box), optionally contrast-inverted and phase-flipped with the
-            micrograph's CTF. Writes DIR/<mic>_particles.mrcs and DIR/particles.star (RELION 3.1).
+            micrograph's CTF. Writes DIR/<mic>_particles.mrcs and DIR/particles.star (RELION 3.1), with gold-standard
+            half-sets (rlnRandomSubset 1/2) drawn balanced with --seed, or kept from the coordinates with --keep-subsets.
 
             Examples:
               concord extract CtfFind/job003/micrographs_ctf.star --coordinates AutoPick/job004/coordinates.star --box 256 --bin-to 64 --invert -o Extract/job005
@@ -65,7 +66,12 @@ public sealed class ExtractVerb : IVerb
             throw new InvalidParameterException("--phase-flip", "needs the micrographs' CTF: --ctf micrographs_ctf.star.");
         var ctfs = ctfPath is null ? null : ReadCtf(ctfPath);
         var inputs = CtfOutput.ResolveInputs(parse.GetValue(flags.Micrographs)!, parse.GetValue(flags.PixelSize));
-        var coordinates = ReadCoordinates(parse.GetValue(flags.Coordinates)!);
+        string coordinatesPath = parse.GetValue(flags.Coordinates)!;
+        var coordinates = ReadCoordinates(coordinatesPath);
+        var subsets = parse.GetValue(flags.KeepSubsets) ? ReadSubsets(coordinatesPath) : null;
+        if (parse.GetValue(flags.KeepSubsets) && subsets is null)
+            ctx.Say($"{coordinatesPath} has no rlnRandomSubset; every half-set is drawn");
+        var existingSubsets = new List<int>();
         string dir = parse.GetValue(flags.Output)!;
         Directory.CreateDirectory(dir);
         using var fft = FftBackends.Create(maxDegreeOfParallelism: 1);
@@ -86,9 +92,11 @@ public sealed class ExtractVerb : IVerb
                 }
                 var ctf = ctfs is null ? null : Lookup(ctfs, input.Name)
                     ?? throw new InvalidParameterException("--ctf", $"{ctfPath} has no CTF for {input.Name}.");
-                var (summary, records, a) = ExtractOne(input, picks, options with { PhaseFlipCtf = phaseFlip ? ctf : null }, ctf, dir, fft);
+                var (summary, records, keptIndices, a) = ExtractOne(input, picks, options with { PhaseFlipCtf = phaseFlip ? ctf : null }, ctf, dir, fft);
                 stacks.Add(summary);
                 particles.AddRange(records);
+                var given = subsets is null ? null : Lookup(subsets, input.Name);
+                existingSubsets.AddRange(keptIndices.Select(k => given is null ? 0 : given[k]));
                 pixelA = a;
             }
             catch (Exception e) when (e is ConcordException or IOException or UnauthorizedAccessException or InvalidDataException)
@@ -102,10 +110,12 @@ public sealed class ExtractVerb : IVerb
         var reference = ctfs?.Values.FirstOrDefault();
         var optics = new OpticsGroup(1, "opticsGroup1", pixelA, options.RescaledBoxSizePx ?? box, reference?.VoltageKv ?? parse.GetValue(flags.Voltage),
             reference?.SphericalAberrationMm ?? parse.GetValue(flags.Cs), reference?.AmplitudeContrast ?? parse.GetValue(flags.AmplitudeContrast));
+        var halves = HalfSets.Assign(existingSubsets, parse.GetValue(flags.Seed));
+        particles = particles.Select((p, i) => p with { RandomSubset = halves[i] }).ToList();
         string star = Path.Combine(dir, "particles.star");
         RelionParticles.Write(star, [optics], particles);
         var result = new Summary(inputs.Count, stacks.Count, particles.Count, stacks.Sum(s => s.DroppedAtEdges), optics.ImageSize, pixelA, phaseFlip,
-            star, stacks, failures, clock.Elapsed.TotalSeconds);
+            halves.Count(h => h == 1), halves.Count(h => h == 2), existingSubsets.Count(h => h is 1 or 2), star, stacks, failures, clock.Elapsed.TotalSeconds);
         ctx.WriteJsonSummary(result);
         ctx.Say($"{particles.Count} particles ({optics.ImageSize} px, {pixelA:0.###} Å/px) from {stacks.Count} of {inputs.Count} micrographs in {result.Seconds:F1} s: {star}");
         if (result.DroppedAtEdges > 0)
@@ -113,7 +123,7 @@ public sealed class ExtractVerb : IVerb
         return VerbAction.Success;
     }
 
-    private static (MicrographSummary, List<ParticleRecord>, double PixelSizeA) ExtractOne(CtfOutput.Input input, IReadOnlyList<Pick> picks,
+    private static (MicrographSummary, List<ParticleRecord>, IReadOnlyList<int> KeptIndices, double PixelSizeA) ExtractOne(CtfOutput.Input input, IReadOnlyList<Pick> picks,
         ExtractionOptions options, CtfParameters? ctf, string dir, IFftBackend fft)
     {
         if (!File.Exists(input.Path))
@@ -133,7 +143,8 @@ public sealed class ExtractVerb : IVerb
                 [StarLabels.CoordinateY] = F(p.YPx),
                 [StarLabels.AutopickFigureOfMerit] = F(p.Score),
             })).ToList();
-        return (new MicrographSummary(input.Name, stack, picks.Count, extracted.Kept.Count, extracted.DroppedAtEdges), records, extracted.Particles.PixelSizeA);
+        return (new MicrographSummary(input.Name, stack, picks.Count, extracted.Kept.Count, extracted.DroppedAtEdges), records, extracted.KeptIndices,
+            extracted.Particles.PixelSizeA);
     }
 
     /// <summary>Picks per micrograph name from any table with rlnMicrographName and rlnCoordinateX/Y (figure of merit when present).</summary>
@@ -149,6 +160,23 @@ public sealed class ExtractVerb : IVerb
                 byMicrograph[name] = list = [];
             list.Add(new Pick(table.GetDouble(r, StarLabels.CoordinateX), table.GetDouble(r, StarLabels.CoordinateY),
                 fom ? table.GetDouble(r, StarLabels.AutopickFigureOfMerit) : 0));
+        }
+        return byMicrograph;
+    }
+
+    /// <summary>rlnRandomSubset per micrograph name, in the order of <see cref="ReadCoordinates"/>'s picks; null when the table has none.</summary>
+    internal static Dictionary<string, List<int>>? ReadSubsets(string path)
+    {
+        var table = FindTable(path, StarLabels.CoordinateX, "coordinates");
+        if (!table.HasColumn(StarLabels.RandomSubset))
+            return null;
+        var byMicrograph = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            string name = table.GetString(r, StarLabels.MicrographName);
+            if (!byMicrograph.TryGetValue(name, out var list))
+                byMicrograph[name] = list = [];
+            list.Add(table.GetInt(r, StarLabels.RandomSubset));
         }
         return byMicrograph;
     }
@@ -208,6 +236,9 @@ public sealed class ExtractVerb : IVerb
         public Option<double> Cs { get; } = new("--cs") { Description = "Spherical aberration (mm) for data_optics when no --ctf is given.", DefaultValueFactory = _ => 2.7 };
         public Option<double> AmplitudeContrast { get; } = new("--amplitude-contrast") { Description = "Amplitude contrast for data_optics when no --ctf is given.", DefaultValueFactory = _ => 0.1 };
 
-        public IEnumerable<Option> Options => [Output, Coordinates, Box, BinTo, Invert, PhaseFlip, Ctf, PixelSize, Voltage, Cs, AmplitudeContrast];
+        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the half-set draw (rlnRandomSubset): the same seed gives the same halves.", DefaultValueFactory = _ => 1 };
+        public Option<bool> KeepSubsets { get; } = new("--keep-subsets") { Description = "Keep rlnRandomSubset 1/2 where the coordinates STAR has it (re-extraction); draw only the rest." };
+
+        public IEnumerable<Option> Options => [Output, Coordinates, Box, BinTo, Invert, PhaseFlip, Ctf, PixelSize, Voltage, Cs, AmplitudeContrast, Seed, KeepSubsets];
     }
 }

@@ -46,8 +46,12 @@ public sealed record ExtractionOptions
     }
 }
 
-/// <summary>Extracted particles: the stack (one image per kept pick, in order), the picks kept and what was dropped.</summary>
-public sealed record ExtractionResult(ImageStack Particles, IReadOnlyList<Pick> Kept, int DroppedAtEdges, int DroppedAsDuplicates) : IDisposable
+/// <summary>
+/// Extracted particles: the stack (one image per kept pick, in order), the picks kept, their indices in the input
+/// list (to carry per-pick data such as half-sets along) and what was dropped.
+/// </summary>
+public sealed record ExtractionResult(ImageStack Particles, IReadOnlyList<Pick> Kept, IReadOnlyList<int> KeptIndices, int DroppedAtEdges,
+    int DroppedAsDuplicates) : IDisposable
 {
     public void Dispose() => Particles.Dispose();
 }
@@ -70,13 +74,14 @@ public sealed class ParticleExtractor
         ArgumentNullException.ThrowIfNull(picks);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var unique = RemoveDuplicates(picks, options.DuplicateDistancePx);
+        var unique = UniqueIndices(picks, options.DuplicateDistancePx);
         int n = options.BoxSizePx, half = n / 2;
-        var inside = unique.Where(p =>
+        var insideIndices = unique.Where(i =>
         {
-            int x0 = (int)Math.Round(p.XPx) - half, y0 = (int)Math.Round(p.YPx) - half;
+            int x0 = (int)Math.Round(picks[i].XPx) - half, y0 = (int)Math.Round(picks[i].YPx) - half;
             return x0 >= 0 && y0 >= 0 && x0 + n <= micrograph.Width && y0 + n <= micrograph.Height;
         }).ToList();
+        var inside = insideIndices.Select(i => picks[i]).ToList();
         if (inside.Count == 0)
             throw new InvalidParameterException("coordinates", picks.Count == 0
                 ? "no coordinates to extract."
@@ -101,26 +106,33 @@ public sealed class ParticleExtractor
                 for (int j = 0; j < output.Length; j++)
                     output[j] = Math.Clamp(output[j], (float)-k, (float)k);
         });
-        return new ExtractionResult(stack, inside, unique.Count - inside.Count, picks.Count - unique.Count);
+        return new ExtractionResult(stack, inside, insideIndices, unique.Count - inside.Count, picks.Count - unique.Count);
     }
 
     /// <summary>Keeps the best-scoring pick of every group closer than <paramref name="distancePx"/> (greedy, best first; ties by position).</summary>
     public static List<Pick> RemoveDuplicates(IReadOnlyList<Pick> picks, double distancePx)
     {
         ArgumentNullException.ThrowIfNull(picks);
+        return UniqueIndices(picks, distancePx).Select(i => picks[i]).ToList();
+    }
+
+    /// <summary>Indices (ascending) of the picks <see cref="RemoveDuplicates"/> keeps.</summary>
+    private static List<int> UniqueIndices(IReadOnlyList<Pick> picks, double distancePx)
+    {
         if (distancePx <= 0)
-            return [.. picks];
+            return [.. Enumerable.Range(0, picks.Count)];
         var order = picks.Select((p, i) => (p, i)).OrderByDescending(t => t.p.Score).ThenBy(t => t.p.XPx).ThenBy(t => t.p.YPx).ToList();
         var grid = new SpatialGrid(distancePx);
-        var keep = new List<(Pick P, int I)>();
+        var keep = new List<int>();
         foreach (var (p, i) in order)
         {
             if (grid.AnyWithin(p.XPx, p.YPx, distancePx * distancePx))
                 continue;
             grid.Add(p.XPx, p.YPx);
-            keep.Add((p, i));
+            keep.Add(i);
         }
-        return keep.OrderBy(t => t.I).Select(t => t.P).ToList();
+        keep.Sort();
+        return keep;
     }
 
     private static float[] Cut(Image2D micrograph, Pick pick, int n)

@@ -47,6 +47,8 @@ public class ParticleExtractorTests
         Assert.Equal(1, result.DroppedAsDuplicates);
         Assert.Equal(1, result.DroppedAtEdges);
         Assert.Equal([new Pick(66, 64, 3), new Pick(100, 100, 2)], result.Kept);
+        // Indices into the input, so per-pick data (half-sets kept on re-extraction) follow the kept picks.
+        Assert.Equal([1, 3], result.KeptIndices);
         Assert.True(result.Particles.Span.ToArray().Max() <= 3f);
     }
 
