@@ -58,7 +58,7 @@ public sealed class PickingProject : IDisposable
         name = "pick_deep"
         protocol = "pick.deep_consensus"
         inputs = { sets = ["pick_log.coordinates", "pick_template.coordinates", "pick_learned.coordinates"], micrographs = "motion.micrographs" }
-        params = { diameter_a = 70.0, epochs = 4, patch_size = 16, min_positives = 5, min_negatives = 5, random_negatives_per_micrograph = 10 }
+        params = { diameter_a = 70.0, epochs = 20, patch_size = 16, min_positives = 5, min_negatives = 5, random_negatives_per_micrograph = 30 }
 
         [[run]]
         name = "pick_clean"
