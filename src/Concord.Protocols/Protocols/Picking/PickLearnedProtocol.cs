@@ -144,7 +144,8 @@ public sealed class PickLearnedProtocol : Protocol<PickLearnedParameters>
         };
         File.WriteAllText(file.TempPath, JsonSerializer.Serialize(document, IndentedJson));
         context.Emit(Model, "model", new FileRow(file.RelativePath, new FileInfo(file.TempPath).Length));
-        int micrographs = PickingSets.ByMicrograph(context.Read(Positives)).Count;
+        var withPositives = PickingSets.ByMicrograph(context.Read(Positives));
+        int micrographs = context.Read(Micrographs).Count(m => m.Reason is null && withPositives.ContainsKey(m.Key));
         context.Report("training", new LearnedTrainingReport(micrographs, model.Positives, model.Negatives, file.RelativePath));
         context.Log($"pick.learned: trained on {model.Positives} positives and {model.Negatives} negatives");
     }
