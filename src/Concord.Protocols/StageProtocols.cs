@@ -1,4 +1,5 @@
 using Concord.Protocols.Protocols.Ctf;
+using Concord.Protocols.Protocols.Picking;
 using Concord.Protocols.Protocols.Preprocess;
 using Concord.Protocols.Protocols.Reconstruct;
 using Concord.Protocols.Protocols.Relion;
@@ -17,6 +18,13 @@ public static class StageProtocols
         new SimulateProtocol(),
         new MotionCorrectProtocol(),
         new CtfEstimateProtocol(),
+        new PickLogProtocol(),
+        new PickTemplateProtocol(),
+        new PickLearnedProtocol(),
+        new PickConsensusProtocol(),
+        new PickDeepConsensusProtocol(),
+        new PickCleanProtocol(),
+        new ExtractParticlesProtocol(),
         new ReconstructProtocol(),
         new ExportRelionProtocol(),
         new ImportRelionProtocol(),

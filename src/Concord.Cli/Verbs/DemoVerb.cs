@@ -12,7 +12,7 @@ using Concord.Workflow.Running;
 namespace Concord.Cli.Verbs;
 
 /// <summary>
-/// `concord demo`: writes a pipeline (simulate → motion.correct → reconstruct.gold), runs it in a project through the
+/// `concord demo`: writes a pipeline (simulate → motion.correct → reconstruct.gold; motion → picking → extraction), runs it in a project through the
 /// workflow engine, and reports what each run kept and rejected, where its results are, and how close it came to the
 /// truth. An interrupted demo finishes with `concord resume --project DIR`.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class DemoVerb : IVerb
     public sealed record Step(string Name, string Protocol, int Kept, int Rejected, string Result, string Output);
 
     public sealed record Summary(string Project, string Preset, string Pipeline, IReadOnlyList<Step> Steps, double? MotionRmsErrorPx,
-        double? HalfMapResolutionA, double? ResolutionVsTruthA, IReadOnlyList<RejectedMovie> Rejections, double Seconds);
+        double? HalfMapResolutionA, double? ResolutionVsTruthA, IReadOnlyList<RejectedMovie> Rejections, double Seconds, DemoPicking.Summary? Picking = null);
 
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
@@ -34,7 +34,9 @@ public sealed class DemoVerb : IVerb
             Simulate a data set with known truth (movies with gain, drift, contamination and junk; a particle stack with
             poses and CTFs) and run the stages Concord has so far as a pipeline of the workflow engine: motion
             correction with dose weighting and the drift sanity check (movies → micrographs), then a gold-standard
-            reconstruction with CTF from the known poses and its FSC, each scored against the truth. The pipeline is
+            reconstruction with CTF from the known poses and its FSC, and particle picking on the micrographs (LoG,
+            templates, their consensus, a learned picker trained on it, deep consensus, cleaning) and extraction, each
+            scored against the truth. The pipeline is
             written to PROJECT/demo.toml (re-run it with `concord run`); an interrupted demo finishes with
             `concord resume --project PROJECT`. Prints what each run kept and rejected and where the results are.
 
@@ -76,7 +78,7 @@ public sealed class DemoVerb : IVerb
         inputs = {"{"} particles = "simulate.particles", reference = "simulate.truth_map" {"}"}
         params = {"{"} symmetry = "C1", use_ctf = true {"}"}
 
-        """;
+        """ + DemoPicking.PipelineText(preset);
 
     private static Summary Run(string folder, SimulationPreset preset, int seed, VerbContext ctx)
     {
@@ -109,8 +111,10 @@ public sealed class DemoVerb : IVerb
                 $"half maps FSC 0.143 at {Format(reconstruction.HalfMapResolutionAt0143A, "F2")} Å; vs truth FSC 0.5 at {Format(reconstruction.ReferenceResolutionAt05A, "F2")} Å",
                 byName["reconstruct"].Folder),
         };
+        var (pickingSteps, picking) = DemoPicking.Summarise(project, byName, preset);
+        steps.AddRange(pickingSteps);
         return new Summary(project.Root, preset, pipelinePath, steps, motion.TruthRmsErrorPx, reconstruction.HalfMapResolutionAt0143A,
-            reconstruction.ReferenceResolutionAt05A, motion.Rejections, seconds);
+            reconstruction.ReferenceResolutionAt05A, motion.Rejections, seconds, picking);
     }
 
     private static T Report<T>(Project project, RunInfo run, string name) =>

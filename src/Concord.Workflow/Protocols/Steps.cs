@@ -88,6 +88,21 @@ public abstract class OutputBuffer
 
     /// <summary>A line in the run's log (logs/run.log).</summary>
     public void Log(string message) => _run.Log.Write(message);
+
+    /// <summary>The rows of the single set connected to <paramref name="port"/>.</summary>
+    public IReadOnlyList<SetRow<TRow>> Read<TRow>(InputPort<TRow> port) where TRow : notnull => ReadAll(port).Single();
+
+    /// <summary>
+    /// The rows of every set connected to <paramref name="port"/>, in the order the pipeline gave them (none for an
+    /// optional port left unconnected). Item work reads side inputs (templates, coordinates of its micrograph) here.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<SetRow<TRow>>> ReadAll<TRow>(InputPort<TRow> port) where TRow : notnull => _run.ReadInputs(port);
+
+    /// <summary>The rows earlier steps of this run committed to <paramref name="port"/> (a model a training step wrote, for item work).</summary>
+    public IReadOnlyList<SetRow<TRow>> ReadOutput<TRow>(OutputPort<TRow> port) where TRow : notnull => _run.ReadOutput(port);
+
+    /// <summary>Names of the runs that produced each set of <paramref name="port"/>, for reasons and reports.</summary>
+    public IReadOnlyList<string> SourceNames(InputPort port) => _run.SourceNames(port);
 }
 
 /// <summary>The context of one item of an <see cref="ItemStep{TIn}"/>: its key and input row.</summary>
@@ -106,19 +121,7 @@ public sealed class ItemContext<TIn> : OutputBuffer where TIn : notnull
 /// <summary>The context of a <see cref="SetStep"/>: reads whole input sets and outputs committed by earlier steps.</summary>
 public sealed class StepContext : OutputBuffer
 {
-    private readonly RunExecution _run;
-
-    internal StepContext(RunExecution run) : base(run) => _run = run;
-
-    /// <summary>The rows of the single set connected to <paramref name="port"/>.</summary>
-    public IReadOnlyList<SetRow<TRow>> Read<TRow>(InputPort<TRow> port) where TRow : notnull => ReadAll(port).Single();
-
-    /// <summary>The rows of every set connected to <paramref name="port"/>, in the order the pipeline gave them.</summary>
-    public IReadOnlyList<IReadOnlyList<SetRow<TRow>>> ReadAll<TRow>(InputPort<TRow> port) where TRow : notnull => _run.ReadInputs(port);
-
-    /// <summary>The rows earlier steps of this run committed to <paramref name="port"/>.</summary>
-    public IReadOnlyList<SetRow<TRow>> ReadOutput<TRow>(OutputPort<TRow> port) where TRow : notnull => _run.ReadOutput(port);
-
-    /// <summary>Names of the runs that produced each set of <paramref name="port"/>, for reasons and reports.</summary>
-    public IReadOnlyList<string> SourceNames(InputPort port) => _run.SourceNames(port);
+    internal StepContext(RunExecution run) : base(run)
+    {
+    }
 }

@@ -1,0 +1,166 @@
+using Concord.Core.Fourier;
+using Concord.Core.Imaging;
+using Concord.Picking;
+using Concord.Picking.Consensus;
+using Concord.Picking.DeepConsensus;
+using Concord.Protocols.Sets;
+using Concord.Workflow.Protocols;
+using Concord.Workflow.Sets;
+
+namespace Concord.Protocols.Protocols.Picking;
+
+/// <summary>Parameters of <see cref="PickDeepConsensusProtocol"/>.</summary>
+public sealed record PickDeepConsensusParameters : PickingParameters
+{
+    [Param("Radius", "Coordinates of different pickers closer than this fraction of the diameter are the same candidate.", Min = 0.01, Max = 2)]
+    public double RadiusFraction { get; init; } = 0.25;
+
+    [Param("Threshold", "Candidates the network scores at least this are kept (0.95 as in the chapter and Xmipp).", Min = 0, Max = 1)]
+    public double Threshold { get; init; } = 0.95;
+
+    [Param("Epochs", "Training epochs.", Min = 1, Max = 10_000)]
+    public int Epochs { get; init; } = 20;
+
+    [Param("Patch size", "Network input edge after Fourier cropping (a multiple of 8).", Unit = "px", Min = 8, Max = 256)]
+    public int PatchSize { get; init; } = 32;
+
+    [Param("Batch size", "Training mini-batch size.", Min = 1, Max = 4096)]
+    public int BatchSize { get; init; } = 32;
+
+    [Param("Random negatives", "Background positions per micrograph, a diameter from every candidate, added to the negatives.", Min = 0, Max = 100_000)]
+    public int RandomNegativesPerMicrograph { get; init; }
+
+    [Param("Min positives", "Fewest all-agree candidates training accepts.", Min = 1, Max = 1_000_000)]
+    public int MinPositives { get; init; } = 20;
+
+    [Param("Min negatives", "Fewest only-one (plus random) candidates training accepts.", Min = 1, Max = 1_000_000)]
+    public int MinNegatives { get; init; } = 20;
+
+    [Param("Seed", "Seeds the weights, the validation split, shuffles, augmentation and random negatives.", Min = 0, Max = int.MaxValue)]
+    public int Seed { get; init; } = 1;
+
+    public DeepConsensusOptions Options(int threads) => new()
+    {
+        PatchSize = PatchSize,
+        Threshold = Threshold,
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        Seed = (ulong)Seed,
+        RandomNegativesPerMicrograph = RandomNegativesPerMicrograph,
+        MinPositives = MinPositives,
+        MinNegatives = MinNegatives,
+        MaxTrainingExamples = Math.Max(20_000, MinPositives + MinNegatives),
+        MaxDegreeOfParallelism = threads,
+    };
+
+    public override IEnumerable<ParameterError> Validate()
+    {
+        foreach (var e in base.Validate())
+            yield return e;
+        if (PatchSize % 8 != 0)
+            yield return new ParameterError("patch_size", $"must be a multiple of 8, got {PatchSize}.");
+    }
+}
+
+/// <summary>The trained network with the FFT backend it crops patches with (managed, so nothing native to release).</summary>
+public sealed record DeepConsensusState(DeepConsensusModel Model, IFftBackend Fft);
+
+/// <summary>
+/// Deep consensus (Sanchez-Garcia et al. 2018, IUCrJ 5:854; <see cref="DeepConsensusTraining"/>): the pickers'
+/// coordinates are matched per micrograph (<see cref="CoordinateConsensus"/>, ¼ diameter); step <c>train</c> trains the
+/// CNN on the candidates every picker found (positives) against those one picker found (negatives, plus optional random
+/// background) and saves it to <c>extra/deep_consensus.model</c> (output <c>model</c>); step <c>score</c> scores every
+/// candidate of each micrograph (parallel, atomic): at least <c>threshold</c> goes to <c>kept</c>, the rest to
+/// <c>rejected</c> with its score and who found it. Reports <c>training</c> and <c>picking</c> (survivors, truth).
+/// </summary>
+public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParameters>
+{
+    public static InputPort<CoordinateRow> Sets { get; } = new("sets", EmKinds.Coordinate, "the coordinate sets of the pickers (2 to 16)", 2, 16);
+    public static InputPort<CorrectedMicrographRow> Micrographs { get; } = new("micrographs", EmKinds.CorrectedMicrograph, "the picked micrographs");
+    public static OutputPort<CoordinateRow> Kept { get; } = new("kept", EmKinds.Coordinate, "candidates scored at least the threshold (score: network probability)");
+    public static OutputPort<CoordinateRow> Rejected { get; } = new("rejected", EmKinds.Coordinate, "candidates below the threshold, with score and finders");
+    public static OutputPort<FileRow> Model { get; } = new("model", BuiltInKinds.File, "the trained network (Concord deep-consensus model)");
+
+    public override string Name => "pick.deep_consensus";
+    public override string Summary => "Train a CNN on all-agree vs only-one picks, score every candidate and keep those scoring ≥ 0.95.";
+    public override IReadOnlyList<InputPort> Inputs => [Sets, Micrographs];
+    public override IReadOnlyList<OutputPort> Outputs => [Kept, Rejected, Model];
+
+    protected override IReadOnlyList<Step> Steps(PickDeepConsensusParameters parameters)
+    {
+        var state = new RunMemo<DeepConsensusState>();
+        var sets = new RunMemo<PickerSets>();
+        return
+        [
+            new SetStep("train", context => Save(state.Get(() => Train(parameters, context, sets.Get(() => PickerSets.Read(context, Sets)))), context)),
+            new ItemStep<CorrectedMicrographRow>("score", Micrographs, item => Score(parameters, item,
+                state.Get(() => Load(parameters, item)), sets.Get(() => PickerSets.Read(item, Sets)))),
+            PickingReport.Step(Name, Kept, Rejected, Micrographs, parameters.DiameterA),
+        ];
+    }
+
+    private static double RadiusPx(PickDeepConsensusParameters p, CorrectedMicrographRow m) => p.RadiusFraction * p.DiameterA / m.PixelSizeA;
+
+    private static DeepConsensusState Train(PickDeepConsensusParameters p, StepContext context, PickerSets sets)
+    {
+        var images = new List<Image2D>();
+        try
+        {
+            var training = context.Read(Micrographs).Where(m => m.Reason is null).Select(m =>
+            {
+                var image = PickingSets.ReadMicrograph(context, m.Row);
+                images.Add(image);
+                return new DeepConsensusMicrograph(image, sets.Consensus(m.Key, RadiusPx(p, m.Row), 1));
+            }).ToList();
+            var fft = FftBackends.CreateDeterministic(1);
+            var model = DeepConsensusTraining.Train(training, p.DiameterA, p.Options(context.Threads), fft, context.Cancellation);
+            return new DeepConsensusState(model, fft);
+        }
+        finally
+        {
+            foreach (var image in images)
+                image.Dispose();
+        }
+    }
+
+    private static void Save(DeepConsensusState state, StepContext context)
+    {
+        var file = context.NewFile(DeepConsensusModel.DefaultFileName);
+        state.Model.Save(file.TempPath);
+        context.Emit(Model, "model", new FileRow(file.RelativePath, new FileInfo(file.TempPath).Length));
+        var training = state.Model.Training!;
+        context.Report("training", training);
+        context.Log($"pick.deep_consensus: trained on {training.Positives} positives, {training.Negatives} only-one and {training.RandomNegatives} random negatives "
+            + $"in {training.TrainingSeconds:F1} s; validation accuracy {training.ValidationAccuracy:F3}");
+    }
+
+    /// <summary>The model the train step saved (a resumed run no longer holds it in memory).</summary>
+    private static DeepConsensusState Load(PickDeepConsensusParameters p, OutputBuffer context)
+    {
+        var file = context.ReadOutput(Model).Single(r => r.Key == "model").Row;
+        var fft = FftBackends.CreateDeterministic(1);
+        return new DeepConsensusState(DeepConsensusModel.Load(context.Resolve(file.Path), fft, p.Options(1)), fft);
+    }
+
+    private static void Score(PickDeepConsensusParameters p, ItemContext<CorrectedMicrographRow> item, DeepConsensusState state, PickerSets sets)
+    {
+        var consensus = sets.Consensus(item.Key, RadiusPx(p, item.Row), 1);
+        if (consensus.All.Count == 0)
+            return;
+        using var micrograph = PickingSets.ReadMicrograph(item, item.Row);
+        using var fft = FftBackends.CreateDeterministic(1);
+        var candidates = consensus.All.Select(c => new Pick(c.XPx, c.YPx, c.Members.Average(m => m.Score))).ToList();
+        var scores = state.Model.Score(micrograph, candidates, fft);
+        for (int i = 0; i < scores.Length; i++)
+        {
+            var c = consensus.All[i];
+            var row = PickerSets.Row(item.Key, c, scores[i]);
+            string key = PickingSets.CoordinateKey(item.Key, i);
+            if (scores[i] >= p.Threshold)
+                item.Emit(Kept, key, row);
+            else
+                item.Emit(Rejected, key, row, FormattableString.Invariant(
+                    $"deep consensus: score {scores[i]:0.000} < {p.Threshold:0.00} ({c.Votes} of {sets.Count} pickers: {string.Join(", ", c.Methods)})"));
+        }
+    }
+}
