@@ -17,6 +17,7 @@ public static class StageProtocols
         new SimulateProtocol(),
         new MotionCorrectProtocol(),
         new CtfEstimateProtocol(),
+        new CtfConsensusProtocol(),
         new ReconstructProtocol(),
         new ExportRelionProtocol(),
         new ImportRelionProtocol(),

@@ -23,7 +23,8 @@ public sealed class DemoVerb : IVerb
     public sealed record Step(string Name, string Protocol, int Kept, int Rejected, string Result, string Output);
 
     public sealed record Summary(string Project, string Preset, string Pipeline, IReadOnlyList<Step> Steps, double? MotionRmsErrorPx,
-        double? HalfMapResolutionA, double? ResolutionVsTruthA, IReadOnlyList<RejectedMovie> Rejections, double Seconds);
+        double? HalfMapResolutionA, double? ResolutionVsTruthA, IReadOnlyList<RejectedMovie> Rejections, double Seconds,
+        IReadOnlyList<CtfDemo.RunFigures>? Ctf = null);
 
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
@@ -76,6 +77,7 @@ public sealed class DemoVerb : IVerb
         inputs = {"{"} particles = "simulate.particles", reference = "simulate.truth_map" {"}"}
         params = {"{"} symmetry = "C1", use_ctf = true {"}"}
 
+        {CtfDemo.PipelineRuns(preset)}
         """;
 
     private static Summary Run(string folder, SimulationPreset preset, int seed, VerbContext ctx)
@@ -109,8 +111,10 @@ public sealed class DemoVerb : IVerb
                 $"half maps FSC 0.143 at {Format(reconstruction.HalfMapResolutionAt0143A, "F2")} Å; vs truth FSC 0.5 at {Format(reconstruction.ReferenceResolutionAt05A, "F2")} Å",
                 byName["reconstruct"].Folder),
         };
+        var ctf = CtfDemo.Summarise(project, byName);
+        steps.InsertRange(2, ctf.Steps);
         return new Summary(project.Root, preset, pipelinePath, steps, motion.TruthRmsErrorPx, reconstruction.HalfMapResolutionAt0143A,
-            reconstruction.ReferenceResolutionAt05A, motion.Rejections, seconds);
+            reconstruction.ReferenceResolutionAt05A, motion.Rejections, seconds, ctf.Figures);
     }
 
     private static T Report<T>(Project project, RunInfo run, string name) =>
@@ -123,6 +127,8 @@ public sealed class DemoVerb : IVerb
     {
         foreach (var r in summary.Rejections)
             ctx.Say($"rejected {r.Movie}: {r.Reason}");
+        foreach (var note in CtfDemo.Notes(summary.Ctf))
+            ctx.Say(note);
         ctx.Say("");
         ctx.Say($"{"step",-34} {"kept",6} {"rejected",9}  result");
         foreach (var s in summary.Steps)

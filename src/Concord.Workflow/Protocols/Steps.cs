@@ -83,6 +83,12 @@ public abstract class OutputBuffer
     public void Report(string name, object value) =>
         ReportsJson.Add((name, System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), RunExecution.ReportJson)));
 
+    /// <summary>
+    /// The rows of every set connected to <paramref name="port"/>, in the order the pipeline gave them (none for an
+    /// optional port left unconnected); items read a side input (a starting estimate) through it.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<SetRow<TRow>>> ReadAll<TRow>(InputPort<TRow> port) where TRow : notnull => _run.ReadInputs(port);
+
     /// <summary>Absolute path of a project-relative path, to read an input's file.</summary>
     public string Resolve(string relativePath) => _run.Project.Resolve(relativePath);
 
@@ -112,9 +118,6 @@ public sealed class StepContext : OutputBuffer
 
     /// <summary>The rows of the single set connected to <paramref name="port"/>.</summary>
     public IReadOnlyList<SetRow<TRow>> Read<TRow>(InputPort<TRow> port) where TRow : notnull => ReadAll(port).Single();
-
-    /// <summary>The rows of every set connected to <paramref name="port"/>, in the order the pipeline gave them.</summary>
-    public IReadOnlyList<IReadOnlyList<SetRow<TRow>>> ReadAll<TRow>(InputPort<TRow> port) where TRow : notnull => _run.ReadInputs(port);
 
     /// <summary>The rows earlier steps of this run committed to <paramref name="port"/>.</summary>
     public IReadOnlyList<SetRow<TRow>> ReadOutput<TRow>(OutputPort<TRow> port) where TRow : notnull => _run.ReadOutput(port);
