@@ -23,7 +23,8 @@ public sealed class DemoVerbTests : IDisposable
         using (var json = JsonDocument.Parse(demo.Stdout))
         {
             var s = json.RootElement;
-            Assert.Equal(3, s.GetProperty("steps").GetArrayLength());
+            Assert.Equal(6, s.GetProperty("steps").GetArrayLength());
+            AssertCtfFigures(s);
             Assert.InRange(s.GetProperty("motionRmsErrorPx").GetDouble(), 0, 1);
             Assert.InRange(s.GetProperty("halfMapResolutionA").GetDouble(), 5, 10);
             Assert.InRange(s.GetProperty("resolutionVsTruthA").GetDouble(), 5, 10);
@@ -37,7 +38,7 @@ public sealed class DemoVerbTests : IDisposable
         Assert.Equal(VerbAction.Success, CliHarness.Run("demo", "--preset", "tiny", "--project", P("demo")).ExitCode);
         Assert.Equal(VerbAction.Success, CliHarness.Run("resume", "--project", P("demo")).ExitCode);
         Assert.Equal(VerbAction.Success, CliHarness.Run("run", P("demo/demo.toml"), "--project", P("demo")).ExitCode);
-        Assert.Equal(3, Directory.GetDirectories(P("demo/Runs")).Length);
+        Assert.Equal(6, Directory.GetDirectories(P("demo/Runs")).Length);
 
         Assert.Equal(VerbAction.Success, CliHarness.Run("export", "--project", P("demo"), "--set", "simulate:particles", "-o", P("out/particles.star")).ExitCode);
         Assert.Equal(VerbAction.Success, CliHarness.Run("export", "--project", P("demo"), "--set", "motion.micrographs", "-o", P("out/micrographs.star")).ExitCode);
@@ -68,6 +69,26 @@ public sealed class DemoVerbTests : IDisposable
         var summary = DemoVerb.Summarise(opened, "tiny", Path.Combine(project, DemoVerb.PipelineFile), opened.Runs(), 0);
         Assert.InRange(summary.MotionRmsErrorPx!.Value, 0, 1);
         Assert.InRange(summary.HalfMapResolutionA!.Value, 5, 10);
+    }
+
+    /// <summary>
+    /// The CTF runs: both estimates of every kept micrograph scored against the truth, and the consensus accounts for
+    /// each one (the tiny preset's 256² micrographs are too small to be estimated reliably, so it only checks the books).
+    /// </summary>
+    private static void AssertCtfFigures(JsonElement summary)
+    {
+        var ctf = summary.GetProperty("ctf").EnumerateArray().ToList();
+        Assert.Equal(["ctf_a", "ctf_b", "ctf_consensus"], ctf.Select(c => c.GetProperty("run").GetString()));
+        int micrographs = summary.GetProperty("steps")[1].GetProperty("kept").GetInt32();
+        Assert.All(ctf.Take(2), c =>
+        {
+            Assert.Equal(micrographs, c.GetProperty("kept").GetInt32());
+            Assert.True(c.GetProperty("medianRelativeError").GetDouble() >= 0);
+        });
+        var consensus = ctf[2];
+        Assert.Equal(micrographs, consensus.GetProperty("kept").GetInt32() + consensus.GetProperty("rejected").GetInt32());
+        Assert.Equal(consensus.GetProperty("rejected").GetInt32(), consensus.GetProperty("rejections").GetArrayLength());
+        Assert.Contains(ctf[0].GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("too small", StringComparison.Ordinal));
     }
 
     private static void AssertFinishedAndIntact(string root)
