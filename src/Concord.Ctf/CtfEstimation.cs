@@ -9,6 +9,9 @@ namespace Concord.Ctf;
 /// </summary>
 public sealed record CtfEstimationSettings
 {
+    /// <summary>The finest resolution any fit reaches, in pixels (2.1 px, just inside Nyquist's 2 px).</summary>
+    public const double FinestFitResolutionPx = 2.1;
+
     public double VoltageKv { get; init; } = 300;
     public double SphericalAberrationMm { get; init; } = 2.7;
     public double AmplitudeContrast { get; init; } = 0.1;
@@ -19,7 +22,7 @@ public sealed record CtfEstimationSettings
     /// <summary>Lowest resolution used in the fit (Å): excludes the strong low-frequency background.</summary>
     public double MinResolutionA { get; init; } = 30;
 
-    /// <summary>Highest resolution used in the fit (Å); clamped to 2.1 × pixel size (just inside Nyquist).</summary>
+    /// <summary>Highest resolution used in the fit (Å); clamped to <see cref="FinestFitResolutionPx"/> × pixel size.</summary>
     public double MaxResolutionA { get; init; } = 5;
 
     public double MinDefocusA { get; init; } = 3000;

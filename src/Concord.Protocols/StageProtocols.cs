@@ -18,6 +18,7 @@ public static class StageProtocols
         new SimulateProtocol(),
         new MotionCorrectProtocol(),
         new CtfEstimateProtocol(),
+        new CtfConsensusProtocol(),
         new PickLogProtocol(),
         new PickTemplateProtocol(),
         new PickLearnedProtocol(),

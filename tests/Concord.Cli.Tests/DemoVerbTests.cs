@@ -23,7 +23,8 @@ public sealed class DemoVerbTests : IDisposable
         using (var json = JsonDocument.Parse(demo.Stdout))
         {
             var s = json.RootElement;
-            Assert.Equal(10, s.GetProperty("steps").GetArrayLength());
+            Assert.Equal(13, s.GetProperty("steps").GetArrayLength());
+            AssertCtfFigures(s);
             Assert.InRange(s.GetProperty("motionRmsErrorPx").GetDouble(), 0, 1);
             Assert.InRange(s.GetProperty("halfMapResolutionA").GetDouble(), 5, 10);
             Assert.InRange(s.GetProperty("resolutionVsTruthA").GetDouble(), 5, 10);
@@ -38,8 +39,8 @@ public sealed class DemoVerbTests : IDisposable
         Assert.Equal(VerbAction.Success, CliHarness.Run("demo", "--preset", "tiny", "--project", P("demo")).ExitCode);
         Assert.Equal(VerbAction.Success, CliHarness.Run("resume", "--project", P("demo")).ExitCode);
         Assert.Equal(VerbAction.Success, CliHarness.Run("run", P("demo/demo.toml"), "--project", P("demo")).ExitCode);
-        Assert.Equal(10, Directory.GetDirectories(P("demo/Runs")).Length);
-        Assert.True(File.Exists(P("demo/Runs/010_extract/extra/particles.star")));
+        Assert.Equal(13, Directory.GetDirectories(P("demo/Runs")).Length);
+        Assert.True(File.Exists(P("demo/Runs/013_extract/extra/particles.star")));
 
         Assert.Equal(VerbAction.Success, CliHarness.Run("export", "--project", P("demo"), "--set", "simulate:particles", "-o", P("out/particles.star")).ExitCode);
         Assert.Equal(VerbAction.Success, CliHarness.Run("export", "--project", P("demo"), "--set", "motion.micrographs", "-o", P("out/micrographs.star")).ExitCode);
@@ -91,6 +92,26 @@ public sealed class DemoVerbTests : IDisposable
             deep.GetProperty("kept").GetInt32() + deep.GetProperty("rejected").GetInt32());
         Assert.Equal(deep.GetProperty("kept").GetInt32(), runs["pick_clean"].GetProperty("kept").GetInt32() + runs["pick_clean"].GetProperty("rejected").GetInt32());
         Assert.InRange(picking.GetProperty("extractedParticles").GetInt32(), 0, runs["pick_clean"].GetProperty("kept").GetInt32());
+    }
+
+    /// <summary>
+    /// The CTF runs: both estimates of every kept micrograph scored against the truth, and the consensus accounts for
+    /// each one (the tiny preset's 256² micrographs are too small to be estimated reliably, so it only checks the books).
+    /// </summary>
+    private static void AssertCtfFigures(JsonElement summary)
+    {
+        var ctf = summary.GetProperty("ctf").EnumerateArray().ToList();
+        Assert.Equal(["ctf_a", "ctf_b", "ctf_consensus"], ctf.Select(c => c.GetProperty("run").GetString()));
+        int micrographs = summary.GetProperty("steps")[1].GetProperty("kept").GetInt32();
+        Assert.All(ctf.Take(2), c =>
+        {
+            Assert.Equal(micrographs, c.GetProperty("kept").GetInt32());
+            Assert.True(c.GetProperty("medianRelativeError").GetDouble() >= 0);
+        });
+        var consensus = ctf[2];
+        Assert.Equal(micrographs, consensus.GetProperty("kept").GetInt32() + consensus.GetProperty("rejected").GetInt32());
+        Assert.Equal(consensus.GetProperty("rejected").GetInt32(), consensus.GetProperty("rejections").GetArrayLength());
+        Assert.Contains(ctf[0].GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("too small", StringComparison.Ordinal));
     }
 
     private static void AssertFinishedAndIntact(string root)

@@ -1,11 +1,9 @@
-using System.Globalization;
 using Concord.Core;
 using Concord.Core.Fourier;
 using Concord.Core.Imaging;
 using Concord.Ctf;
-using Concord.Ctf.Consensus;
 using Concord.IO.Star;
-using Concord.Plots;
+using Concord.Protocols.Protocols.Ctf;
 
 namespace Concord.Cli.Verbs;
 
@@ -66,86 +64,15 @@ public static class CtfOutput
     public static IEnumerable<Row> Rows(Result result) => result.Estimates!.Select(e => new Row(result.Input.Name, e.Method, e.Ctf.DefocusUA, e.Ctf.DefocusVA,
         e.Ctf.DefocusAngleDeg, e.Ctf.PhaseShiftDeg, e.FitScore, e.MaxResolutionA, e.Figures.GetValueOrDefault(CtfFigures.IceRingRatio, double.NaN)));
 
-    private static readonly StarLabel[] EstimateColumns =
-    [
-        StarLabels.MicrographName, StarLabels.OpticsGroup, StarLabels.DefocusU, StarLabels.DefocusV, StarLabels.CtfAstigmatism, StarLabels.DefocusAngle,
-        StarLabels.PhaseShift, StarLabels.CtfFigureOfMerit, StarLabels.CtfMaxResolution, StarLabels.ConcordCtfMethod, StarLabels.ConcordCtfIceRingRatio,
-        StarLabels.ConcordCtfPlot,
-    ];
-
-    /// <summary>data_optics, data_micrographs (the first method, RELION-readable) and data_micrographs_METHOD for each further method.</summary>
-    public static void WriteEstimates(string path, IReadOnlyList<Result> results, IReadOnlyList<string> methods, CtfEstimationSettings settings)
-    {
-        var document = new StarDocument();
-        document.Add("optics").Loops.Add(Optics(results, settings));
-        for (int m = 0; m < methods.Count; m++)
-        {
-            var table = new StarTable(EstimateColumns);
-            foreach (var r in results)
-            {
-                var e = r.Estimates![m];
-                table.AddRow([r.Input.Name, "1", .. CtfValues(e.Ctf, e.FitScore, e.MaxResolutionA), e.Method, F(IceRing(e)), r.Plot ?? "None"]);
-            }
-            document.Add(m == 0 ? "micrographs" : "micrographs_" + methods[m]).Loops.Add(table);
-        }
-        StarWriter.Write(path, document);
-    }
-
-    /// <summary>The consensus CTF of each item (RELION columns), its agreement resolution and, for rejected items, the reasons.</summary>
-    public static void WriteSelection(string path, IReadOnlyList<CtfConsensusItem> items, IReadOnlyList<Result> results, CtfEstimationSettings settings)
-    {
-        var columns = new List<StarLabel>
-        {
-            StarLabels.MicrographName, StarLabels.OpticsGroup, StarLabels.DefocusU, StarLabels.DefocusV, StarLabels.CtfAstigmatism, StarLabels.DefocusAngle,
-            StarLabels.PhaseShift, StarLabels.CtfFigureOfMerit, StarLabels.CtfMaxResolution, StarLabels.ConcordCtfMethod,
-            StarLabels.ConcordCtfIceRingRatio, StarLabels.ConcordCtfAgreementResolution, StarLabels.ConcordRejectionReason,
-        };
-        var table = new StarTable(columns);
-        foreach (var item in items)
-        {
-            var primary = item.Estimates[0];
-            string method = item.Estimates.Count > 1 ? "consensus" : primary.Method;
-            table.AddRow([item.Name, "1", .. CtfValues(item.Combined, primary.FitScore, primary.MaxResolutionA), method, F(IceRing(primary)),
-                F(item.AgreementResolutionA), item.IsAccepted ? "None" : item.ReasonText]);
-        }
-        var document = new StarDocument();
-        document.Add("optics").Loops.Add(Optics(results, settings));
-        document.Add("micrographs").Loops.Add(table);
-        StarWriter.Write(path, document);
-    }
+    /// <summary>The estimates of the micrographs that could be estimated, as the STAR writers take them.</summary>
+    public static IReadOnlyList<CtfEstimates> Estimated(IEnumerable<Result> results) =>
+        results.Select(r => new CtfEstimates(r.Input.Name, r.Estimates!, r.Plot)).ToList();
 
     /// <summary>DIR/plots/NAME_spectrum.png (data | model) and NAME_fit.png (1D fit); returns the spectrum plot's path.</summary>
     public static string WritePlots(string dir, string name, Image2D micrograph, CtfEstimate estimate, CtfEstimationSettings settings, IFftBackend fft)
     {
-        var d = CtfDiagnostics.Compute(micrograph, estimate.Ctf, settings, fft);
         string stem = Path.Combine(dir, "plots", Path.GetFileNameWithoutExtension(name));
-        string title = string.Create(CultureInfo.InvariantCulture,
-            $"{Path.GetFileName(name)}: U {estimate.Ctf.DefocusUA:F0} Å, V {estimate.Ctf.DefocusVA:F0} Å, {estimate.Ctf.DefocusAngleDeg:F1}°, fit to {estimate.MaxResolutionA:F1} Å");
-        Figures.SaveImage(stem + "_spectrum.png", d.Spectrum, d.Size, d.Size, title + " (left data, right model)", 1, 99, maxSidePx: 512);
-        var inBand = Enumerable.Range(0, d.FrequencyPerA.Length).Where(b => d.FrequencyPerA[b] >= d.LowFrequency && !double.IsNaN(d.Data[b])).ToArray();
-        var x = inBand.Select(b => d.FrequencyPerA[b]).ToArray();
-        Figures.SaveCurves(stem + "_fit.png", title, "resolution (Å)", "CTF² / spectrum",
-            [
-                new Series("spectrum (equiphase average)", x, inBand.Select(b => d.Data[b]).ToArray()),
-                new Series("fitted CTF²", x, inBand.Select(b => d.Model[b]).ToArray()),
-                new Series("fit correlation", x, inBand.Select(b => double.IsNaN(d.FitCorrelation[b]) ? 0 : d.FitCorrelation[b]).ToArray()),
-            ],
-            [new Threshold(0.75, "fit threshold 0.75")], resolutionAxis: true, yRange: (-0.5, 1.5));
+        CtfFiles.WritePlots(stem + "_spectrum.png", stem + "_fit.png", name, micrograph, estimate, settings, fft);
         return stem + "_spectrum.png";
     }
-
-    private static StarTable Optics(IReadOnlyList<Result> results, CtfEstimationSettings settings)
-    {
-        var optics = new StarTable([StarLabels.OpticsGroupName, StarLabels.OpticsGroup, StarLabels.MicrographPixelSize, StarLabels.Voltage,
-            StarLabels.SphericalAberration, StarLabels.AmplitudeContrast]);
-        optics.AddRow("opticsGroup1", "1", F(results[0].PixelSizeA), F(settings.VoltageKv), F(settings.SphericalAberrationMm), F(settings.AmplitudeContrast));
-        return optics;
-    }
-
-    private static string[] CtfValues(Core.Ctf.CtfParameters ctf, double fitScore, double maxResolutionA) =>
-        [F(ctf.DefocusUA), F(ctf.DefocusVA), F(ctf.AstigmatismA), F(ctf.DefocusAngleDeg), F(ctf.PhaseShiftDeg), F(fitScore), F(maxResolutionA)];
-
-    private static double IceRing(CtfEstimate e) => e.Figures.GetValueOrDefault(CtfFigures.IceRingRatio, double.NaN);
-
-    private static string F(double v) => double.IsFinite(v) ? v.ToString("0.######", CultureInfo.InvariantCulture) : "nan";
 }

@@ -7,6 +7,7 @@ using Concord.Ctf;
 using Concord.Ctf.Consensus;
 using Concord.IO.Mrc;
 using Concord.IO.Star;
+using Concord.Protocols.Protocols.Ctf;
 
 namespace Concord.Cli.Verbs;
 
@@ -64,7 +65,8 @@ public sealed class CtfVerb : IVerb
             throw new ConcordException($"no micrograph could be estimated ({failures.Count} failed).");
 
         string ctfStar = Path.Combine(dir, "micrographs_ctf.star");
-        CtfOutput.WriteEstimates(ctfStar, estimated, methods, settings);
+        var optics = CtfOptics.Of(settings, estimated[0].PixelSizeA);
+        CtfFiles.WriteEstimates(ctfStar, CtfOutput.Estimated(estimated), methods, optics);
         string? acceptedStar = null, rejectedStar = null;
         CtfConsensusResult? decision = null;
         if (parse.GetValue(flags.Consensus))
@@ -72,8 +74,8 @@ public sealed class CtfVerb : IVerb
             decision = CtfConsensus.Run(estimated.Select(r => new CtfConsensusInput(r.Input.Name, r.Estimates!, r.PixelSizeA, r.BoxSize)), selection);
             acceptedStar = Path.Combine(dir, "accepted_micrographs.star");
             rejectedStar = Path.Combine(dir, "rejected_micrographs.star");
-            CtfOutput.WriteSelection(acceptedStar, decision.Accepted, estimated, settings);
-            CtfOutput.WriteSelection(rejectedStar, decision.Rejected, estimated, settings);
+            CtfFiles.WriteSelection(acceptedStar, decision.Accepted, optics);
+            CtfFiles.WriteSelection(rejectedStar, decision.Rejected, optics);
         }
         var summary = new Summary(inputs.Count, estimated.Count, methods, ctfStar, acceptedStar, rejectedStar, decision?.Accepted.Count, decision?.Rejected.Count,
             decision?.RejectionCounts.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), failures,

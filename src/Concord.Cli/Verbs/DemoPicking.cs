@@ -71,7 +71,7 @@ public static class DemoPicking
             [[run]]
             name = "extract"
             protocol = "particles.extract"
-            inputs = { micrographs = "motion.micrographs", coordinates = "pick_clean.coordinates" }
+            inputs = { micrographs = "motion.micrographs", coordinates = "pick_clean.coordinates", ctfs = "ctf_consensus.accepted" }
             params = { diameter_a = {{d}}, invert_contrast = true }
 
             """;

@@ -23,7 +23,8 @@ public sealed class DemoVerb : IVerb
     public sealed record Step(string Name, string Protocol, int Kept, int Rejected, string Result, string Output);
 
     public sealed record Summary(string Project, string Preset, string Pipeline, IReadOnlyList<Step> Steps, double? MotionRmsErrorPx,
-        double? HalfMapResolutionA, double? ResolutionVsTruthA, IReadOnlyList<RejectedMovie> Rejections, double Seconds, DemoPicking.Summary? Picking = null);
+        double? HalfMapResolutionA, double? ResolutionVsTruthA, IReadOnlyList<RejectedMovie> Rejections, double Seconds,
+        IReadOnlyList<CtfDemo.RunFigures>? Ctf = null, DemoPicking.Summary? Picking = null);
 
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
@@ -78,6 +79,7 @@ public sealed class DemoVerb : IVerb
         inputs = {"{"} particles = "simulate.particles", reference = "simulate.truth_map" {"}"}
         params = {"{"} symmetry = "C1", use_ctf = true {"}"}
 
+        {CtfDemo.PipelineRuns(preset)}
         """ + DemoPicking.PipelineText(preset);
 
     private static Summary Run(string folder, SimulationPreset preset, int seed, VerbContext ctx)
@@ -111,10 +113,12 @@ public sealed class DemoVerb : IVerb
                 $"half maps FSC 0.143 at {Format(reconstruction.HalfMapResolutionAt0143A, "F2")} Å; vs truth FSC 0.5 at {Format(reconstruction.ReferenceResolutionAt05A, "F2")} Å",
                 byName["reconstruct"].Folder),
         };
+        var ctf = CtfDemo.Summarise(project, byName);
+        steps.InsertRange(2, ctf.Steps);
         var (pickingSteps, picking) = DemoPicking.Summarise(project, byName, preset);
         steps.AddRange(pickingSteps);
         return new Summary(project.Root, preset, pipelinePath, steps, motion.TruthRmsErrorPx, reconstruction.HalfMapResolutionAt0143A,
-            reconstruction.ReferenceResolutionAt05A, motion.Rejections, seconds, picking);
+            reconstruction.ReferenceResolutionAt05A, motion.Rejections, seconds, ctf.Figures, picking);
     }
 
     private static T Report<T>(Project project, RunInfo run, string name) =>
@@ -127,6 +131,8 @@ public sealed class DemoVerb : IVerb
     {
         foreach (var r in summary.Rejections)
             ctx.Say($"rejected {r.Movie}: {r.Reason}");
+        foreach (var note in CtfDemo.Notes(summary.Ctf))
+            ctx.Say(note);
         ctx.Say("");
         ctx.Say($"{"step",-34} {"kept",6} {"rejected",9}  result");
         foreach (var s in summary.Steps)

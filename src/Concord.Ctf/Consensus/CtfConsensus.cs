@@ -84,16 +84,17 @@ public static class CtfConsensus
         if (input.Estimates.Count == 0)
             throw new InvalidParameterException("estimates", $"micrograph '{input.Name}' has no CTF estimate.");
         double agreement = AgreementResolutionA(input);
-        bool agrees = input.Estimates.Count == 1 || agreement <= settings.AgreementLimitA;
+        var (resolutionLimit, agreementLimit) = ReachableLimits(settings, input.PixelSizeA);
+        bool agrees = input.Estimates.Count == 1 || agreement <= agreementLimit;
         var combined = agrees ? Combine(input.Estimates) : input.Estimates[0].Ctf;
         var reasons = new List<CtfRejection>();
         var primary = input.Estimates[0];
-        if (!(primary.MaxResolutionA <= settings.MaxResolutionLimitA))
-            reasons.Add(new(CtfRejectionKind.MaxResolution, Format($"max resolution {primary.MaxResolutionA:0.0} Å worse than {settings.MaxResolutionLimitA:0.#} Å")));
+        if (!(primary.MaxResolutionA <= resolutionLimit))
+            reasons.Add(new(CtfRejectionKind.MaxResolution, Format($"max resolution {primary.MaxResolutionA:0.0} Å worse than {resolutionLimit:0.##} Å")));
         if (!(primary.FitScore >= settings.MinFitScore))
             reasons.Add(new(CtfRejectionKind.FitScore, Format($"fit correlation {primary.FitScore:0.000} below {settings.MinFitScore:0.0##}")));
         if (!agrees)
-            reasons.Add(new(CtfRejectionKind.Agreement, Format($"estimates agree only to {agreement:0.0} Å, worse than {settings.AgreementLimitA:0.#} Å")));
+            reasons.Add(new(CtfRejectionKind.Agreement, Format($"estimates agree only to {agreement:0.0} Å, worse than {agreementLimit:0.##} Å")));
         if (combined.AstigmatismA > settings.MaxAstigmatismA)
             reasons.Add(new(CtfRejectionKind.Astigmatism, Format($"astigmatism {combined.AstigmatismA:#,0} Å above {settings.MaxAstigmatismA:#,0} Å")));
         if (combined.DefocusAverageA < settings.MinDefocusA || combined.DefocusAverageA > settings.MaxDefocusA)
@@ -102,6 +103,22 @@ public static class CtfConsensus
         if (ice > settings.MaxIceRingRatio)
             reasons.Add(new(CtfRejectionKind.IceRing, Format($"ice ring ratio {ice:0.00} above {settings.MaxIceRingRatio:0.0#}")));
         return new CtfConsensusItem(input.Name, combined, input.Estimates, agreement, reasons);
+    }
+
+    /// <summary>
+    /// The resolution limits a micrograph of <paramref name="pixelSizeA"/> Å/px can meet: no fit reaches beyond
+    /// <see cref="CtfEstimationSettings.FinestFitResolutionPx"/> px and no agreement beyond Nyquist (2 px, where
+    /// <see cref="CtfAgreement.ResolutionA"/> reports full agreement), so a limit finer than that is raised to it;
+    /// otherwise coarsely sampled micrographs (2.5 Å/px against a 5 Å limit) would all be rejected however good.
+    /// </summary>
+    public static (double MaxResolutionA, double AgreementA) ReachableLimits(CtfConsensusSettings settings, double pixelSizeA)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!(pixelSizeA > 0))
+            return (settings.MaxResolutionLimitA, settings.AgreementLimitA);
+        return (Math.Max(settings.MaxResolutionLimitA, CtfEstimationSettings.FinestFitResolutionPx * pixelSizeA),
+            // The tolerance absorbs the rounding of 1 / Nyquist, which full agreement reports.
+            Math.Max(settings.AgreementLimitA, 2 * pixelSizeA * (1 + 1e-9)));
     }
 
     /// <summary>Worst (largest) agreement resolution over all pairs of estimates; NaN for a single estimate.</summary>

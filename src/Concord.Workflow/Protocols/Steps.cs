@@ -94,7 +94,7 @@ public abstract class OutputBuffer
 
     /// <summary>
     /// The rows of every set connected to <paramref name="port"/>, in the order the pipeline gave them (none for an
-    /// optional port left unconnected). Item work reads side inputs (templates, coordinates of its micrograph) here.
+    /// optional port left unconnected). Item work reads side inputs here (templates, coordinates of its micrograph, a start estimate).
     /// </summary>
     public IReadOnlyList<IReadOnlyList<SetRow<TRow>>> ReadAll<TRow>(InputPort<TRow> port) where TRow : notnull => _run.ReadInputs(port);
 

@@ -42,6 +42,19 @@ public class CtfConsensusTests
     }
 
     [Fact]
+    public void CoarsePixelsRaiseLimitsTheyCannotReachAndNoMore()
+    {
+        // 2.5 Å/px: no fit goes beyond 2.1 px = 5.25 Å and identical CTFs agree only to Nyquist, 5 Å.
+        var settings = new CtfConsensusSettings();
+        Assert.Equal((5.25, 5.0), (Math.Round(CtfConsensus.ReachableLimits(settings, 2.5).MaxResolutionA, 9), Math.Round(CtfConsensus.ReachableLimits(settings, 2.5).AgreementA, 6)));
+        Assert.Equal((5.0, 4.0), CtfConsensus.ReachableLimits(settings, 1.2));
+        var coarse = CtfConsensus.Judge(new CtfConsensusInput("m", [Estimate(15000, 14500, 30, resolution: 5.25), Estimate(15000, 14500, 30, resolution: 5.25, method: "other")], 2.5, 256), settings);
+        Assert.True(coarse.IsAccepted, coarse.ReasonText);
+        var blurred = CtfConsensus.Judge(new CtfConsensusInput("m", [Estimate(15000, 14500, 30, resolution: 6)], 2.5, 256), settings);
+        Assert.Contains("max resolution 6.0 Å worse than 5.25 Å", blurred.ReasonText);
+    }
+
+    [Fact]
     public void DisagreeingEstimatesAreRejectedAndThePrimaryIsKept()
     {
         var item = Judge(Estimate(15000, 14500, 30), Estimate(16000, 15500, 30, method: "other"));

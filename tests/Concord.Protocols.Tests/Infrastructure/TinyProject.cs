@@ -32,7 +32,7 @@ public sealed class TinyProject : IDisposable
         [[run]]
         name = "ctf"
         protocol = "ctf.estimate"
-        inputs = { micrographs = "motion.micrographs" }
+        inputs = { micrographs = "motion.micrographs", truth = "simulate.files" }
         params = { tile_size_px = 128, max_resolution_a = 7, min_defocus_a = 5000, max_defocus_a = 40000 }
 
         [[run]]

@@ -68,11 +68,11 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         int tile = Math.Min(settings.TileSizePx, Math.Min(micrograph.Width, micrograph.Height)) & ~1;
         (double[] psd, int tiles) = WelchPsd.Compute(micrograph, tile, _fft, settings.MaxDegreeOfParallelism, cancellation);
         double sMin = 1 / settings.MinResolutionA;
-        double sMax = 1 / Math.Max(settings.MaxResolutionA, 2.1 * pixelA);
+        double sMax = 1 / Math.Max(settings.MaxResolutionA, CtfEstimationSettings.FinestFitResolutionPx * pixelA);
         var samples = PsdSamples.FromHalfComplex(psd, tile, pixelA, sMin, sMax);
         if (samples.Count < 200)
             throw new InvalidParameterException(nameof(settings.MinResolutionA),
-                $"the band {settings.MinResolutionA}–{Math.Max(settings.MaxResolutionA, 2.1 * pixelA):G4} Å holds only {samples.Count} PSD samples " +
+                $"the band {settings.MinResolutionA}–{Math.Max(settings.MaxResolutionA, CtfEstimationSettings.FinestFitResolutionPx * pixelA):G4} Å holds only {samples.Count} PSD samples " +
                 $"of a {tile}-px tile at {pixelA} Å/px; widen it or use larger tiles.");
         var reference = new CtfModel(new CtfParameters
         {

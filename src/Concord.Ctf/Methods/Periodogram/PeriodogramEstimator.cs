@@ -97,7 +97,7 @@ internal readonly record struct FitBand(double LowRadiusPx, double HighRadiusPx,
     public static FitBand Of(AmplitudeSpectrum spectrum, CtfEstimationSettings settings)
     {
         double step = spectrum.FrequencyStep;
-        double high = Math.Min(1 / settings.MaxResolutionA, 1 / (2.1 * spectrum.PixelSizeA));
+        double high = Math.Min(1 / settings.MaxResolutionA, 1 / (CtfEstimationSettings.FinestFitResolutionPx * spectrum.PixelSizeA));
         double low = Math.Min(1 / settings.MinResolutionA, 0.5 * high);
         return new FitBand(low / step, high / step, low, high);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Concord.Core;
+using Concord.Core.Ctf;
 using Concord.Core.Fourier;
 using Concord.IO.Mrc;
 using Concord.Picking;
@@ -91,8 +92,17 @@ public sealed class ExtractParticlesProtocol : Protocol<ExtractParticlesParamete
             return;
         if (p.PhaseFlip && ctfs is null)
             throw new InvalidParameterException("phase_flip", "needs the micrographs' CTFs: connect the ctfs input.");
-        var ctf = ctfs is null ? null : ctfs.TryGetValue(item.Key, out var c) ? PickingSets.Ctf(c, item.Row)
-            : throw new InvalidParameterException("ctfs", $"the CTF set has no row for micrograph {item.Key}.");
+        CtfParameters? ctf = null;
+        if (ctfs is not null)
+        {
+            // The chapter's rule: a micrograph the CTF consensus did not accept gives no particles.
+            if (!ctfs.TryGetValue(item.Key, out var c))
+            {
+                item.Log($"particles.extract: {item.Key}: no CTF in the ctfs set (not accepted by the CTF step); {picks.Count} coordinates not extracted");
+                return;
+            }
+            ctf = PickingSets.Ctf(c, item.Row);
+        }
         using var micrograph = PickingSets.ReadMicrograph(item, item.Row);
         int box = p.Box(micrograph.PixelSizeA), half = box / 2;
         // The extractor refuses a micrograph whose every box leaves it; such a micrograph simply gives no particles.
