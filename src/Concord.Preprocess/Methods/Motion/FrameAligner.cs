@@ -60,8 +60,13 @@ internal static class FrameAligner
         double sMaxPerA = Math.Sqrt(4 * CropWeightExponent / bFactorA2);
         int Axis(int n) => Math.Min(n, Math.Max(FriendlySize((int)Math.Min(int.MaxValue / 2, Math.Ceiling(2 * n * pixelSizeA * sMaxPerA))), 32));
         var cropped = new FftShape(Axis(shape.NX), Axis(shape.NY));
-        return cropped.NX >= shape.NX && cropped.NY >= shape.NY ? shape : cropped;
+        // A crop that keeps most of the pixels saves little arithmetic but adds one more transform size to plan (FFTW
+        // plans by measurement, which costs far more than a few transforms of a small patch), so it is skipped.
+        return (double)cropped.RealLength > MaximumKeptFraction * shape.RealLength ? shape : cropped;
     }
+
+    /// <summary>Crops that keep more than this fraction of the pixels are not made.</summary>
+    public const double MaximumKeptFraction = 0.8;
 
     /// <summary>The smallest even n' ≥ <paramref name="n"/> of the form 2^a·3^b·5^c.</summary>
     public static int FriendlySize(int n)

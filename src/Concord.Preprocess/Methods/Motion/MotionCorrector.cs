@@ -90,7 +90,7 @@ public sealed class MotionCorrector
         {
             weighted = new Complex32[c];
             var exposures = DoseWeighting.FrameExposures(frames, _options.DosePerFrameEA2, _options.PreExposureEA2, _options.VoltageKv);
-            DoseWeighting.WeightedSum(aligned, shape, pixelSizeA, exposures, weighted);
+            DoseWeighting.WeightedSum(aligned, shape, pixelSizeA, exposures, weighted, parallel);
         }
         progress?.Report(new WorkProgress(1, 1, "sums"));
         return Finish(sum, weighted, shape, pixelSizeA, trajectory, local, patches, global);
