@@ -6,7 +6,8 @@ using Concord.Core.Fourier;
 namespace Concord.Preprocess.Tests.Infrastructure;
 
 /// <summary>
-/// A small radix-2 Cooley–Tukey FFT for 2D power-of-two shapes, in double precision, so the accuracy tests can use
+/// A small radix-2 Cooley–Tukey FFT for 2D shapes, in double precision (axes whose length is not a power of two, such
+/// as the FFT-friendly crops of motion correction, fall back to a direct O(n²) DFT along that axis), so the accuracy tests can use
 /// realistic frame counts and sizes in seconds where the O(N²) <see cref="ReferenceDftBackend"/> takes minutes. It is
 /// checked against the reference DFT in <see cref="Radix2FftBackendTests"/>. Same layout and scaling as every
 /// <see cref="IFftBackend"/>: unscaled forward, inverse divided by N.
@@ -26,8 +27,8 @@ internal sealed class Radix2Fft : IRealFft
 {
     public Radix2Fft(FftShape shape)
     {
-        if (shape.NZ != 1 || !IsPowerOfTwo(shape.NX) || !IsPowerOfTwo(shape.NY))
-            throw new InvalidDimensionsException($"Radix2Fft handles 2D power-of-two shapes only, got {shape}.");
+        if (shape.NZ != 1)
+            throw new InvalidDimensionsException($"Radix2Fft handles 2D shapes only, got {shape}.");
         Shape = shape;
     }
 
@@ -108,6 +109,11 @@ internal sealed class Radix2Fft : IRealFft
     /// <summary>In-place iterative radix-2 transform of the first n values, kernel e^{sign·2πi·jk/n}.</summary>
     private static void Fft1D(double[] re, double[] im, int n, int sign)
     {
+        if (!IsPowerOfTwo(n))
+        {
+            Dft1D(re, im, n, sign);
+            return;
+        }
         for (int i = 1, j = 0; i < n; i++)
         {
             int bit = n >> 1;
@@ -135,6 +141,30 @@ internal sealed class Radix2Fft : IRealFft
                     im[a] += ti;
                 }
         }
+    }
+
+    /// <summary>Direct transform of the first n values, same kernel as <see cref="Fft1D"/>.</summary>
+    private static void Dft1D(double[] re, double[] im, int n, int sign)
+    {
+        var outRe = new double[n];
+        var outIm = new double[n];
+        var cos = new double[n];
+        var sin = new double[n];
+        for (int m = 0; m < n; m++)
+        {
+            cos[m] = Math.Cos(2 * Math.PI * m / n);
+            sin[m] = sign * Math.Sin(2 * Math.PI * m / n);
+        }
+        for (int k = 0; k < n; k++)
+            for (int j = 0; j < n; j++)
+            {
+                int m = (int)((long)j * k % n);
+                double wr = cos[m], wi = sin[m];
+                outRe[k] += (re[j] * wr) - (im[j] * wi);
+                outIm[k] += (re[j] * wi) + (im[j] * wr);
+            }
+        Array.Copy(outRe, re, n);
+        Array.Copy(outIm, im, n);
     }
 
     private static bool IsPowerOfTwo(int n) => n > 0 && (n & (n - 1)) == 0;

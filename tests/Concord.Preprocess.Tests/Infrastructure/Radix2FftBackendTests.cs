@@ -8,6 +8,8 @@ public class Radix2FftBackendTests
     [InlineData(8, 8)]
     [InlineData(16, 4)]
     [InlineData(4, 32)]
+    [InlineData(50, 12)]
+    [InlineData(6, 30)]
     public void Matches_the_reference_DFT_forward_and_inverse(int nx, int ny)
     {
         var shape = new FftShape(nx, ny);

@@ -42,32 +42,61 @@ public static class DoseWeighting
     /// <summary>
     /// Writes Σ_f w_f(k)·A_f(k) into <paramref name="destination"/>: <paramref name="alignedSpectra"/> holds the frames'
     /// half-complex spectra one after another, <paramref name="exposures"/> the exposure of each (see <see cref="FrameExposures"/>).
+    /// Row by row: the weights of a row are computed first and each frame's row is then added in one sequential pass, so
+    /// the frames are read in memory order instead of one element from each frame per frequency.
     /// </summary>
     public static void WeightedSum(ReadOnlySpan<Complex32> alignedSpectra, FftShape shape, double pixelSizeA, ReadOnlySpan<double> exposures, Span<Complex32> destination)
     {
-        int frames = exposures.Length, c = shape.ComplexLength;
-        ShapeMismatchException.ThrowIfLengthDiffers(alignedSpectra.Length, (long)frames * c, "dose weighting spectra");
-        ShapeMismatchException.ThrowIfLengthDiffers(destination.Length, c, "dose weighted sum");
+        Validate(alignedSpectra.Length, shape, pixelSizeA, exposures.Length, destination.Length);
+        var weights = new double[exposures.Length];
+        var table = new float[exposures.Length * shape.HalfNX];
+        for (int row = 0; row < shape.NY * shape.NZ; row++)
+            WeightedRow(alignedSpectra, shape, pixelSizeA, exposures, destination, row, weights, table);
+    }
+
+    /// <summary>The same sum with the rows in parallel under <paramref name="parallel"/>.</summary>
+    public static void WeightedSum(Complex32[] alignedSpectra, FftShape shape, double pixelSizeA, double[] exposures, Complex32[] destination, ParallelOptions parallel)
+    {
+        ArgumentNullException.ThrowIfNull(alignedSpectra);
+        ArgumentNullException.ThrowIfNull(exposures);
+        ArgumentNullException.ThrowIfNull(destination);
+        Validate(alignedSpectra.Length, shape, pixelSizeA, exposures.Length, destination.Length);
+        int frames = exposures.Length;
+        Parallel.For(0, shape.NY * shape.NZ, parallel, () => (new double[frames], new float[frames * shape.HalfNX]), (row, _, buffers) =>
+        {
+            WeightedRow(alignedSpectra, shape, pixelSizeA, exposures, destination, row, buffers.Item1, buffers.Item2);
+            return buffers;
+        }, _ => { });
+    }
+
+    private static void Validate(int spectraLength, FftShape shape, double pixelSizeA, int frames, int destinationLength)
+    {
+        ShapeMismatchException.ThrowIfLengthDiffers(spectraLength, (long)frames * shape.ComplexLength, "dose weighting spectra");
+        ShapeMismatchException.ThrowIfLengthDiffers(destinationLength, shape.ComplexLength, "dose weighted sum");
         if (!(pixelSizeA > 0))
             throw new InvalidParameterException(nameof(pixelSizeA), $"must be positive, got {pixelSizeA} Å.");
-        Span<double> weights = frames <= 512 ? stackalloc double[frames] : new double[frames];
-        int i = 0;
-        for (int y = 0; y < shape.NY; y++)
+    }
+
+    private static void WeightedRow(ReadOnlySpan<Complex32> spectra, FftShape shape, double pixelSizeA, ReadOnlySpan<double> exposures, Span<Complex32> destination,
+        int row, double[] weights, float[] table)
+    {
+        int frames = exposures.Length, hx = shape.HalfNX, c = shape.ComplexLength;
+        double fy = FourierLayout.FrequencyOfIndex(row % shape.NY, shape.NY) / (shape.NY * pixelSizeA);
+        for (int kx = 0; kx < hx; kx++)
         {
-            double fy = FourierLayout.FrequencyOfIndex(y, shape.NY) / (shape.NY * pixelSizeA);
-            for (int kx = 0; kx < shape.HalfNX; kx++, i++)
-            {
-                double fx = kx / (shape.NX * pixelSizeA);
-                FrameWeights(Math.Sqrt((fx * fx) + (fy * fy)), exposures, weights);
-                float re = 0, im = 0;
-                for (int f = 0; f < frames; f++)
-                {
-                    var a = alignedSpectra[(f * c) + i];
-                    re += (float)weights[f] * a.Re;
-                    im += (float)weights[f] * a.Im;
-                }
-                destination[i] = new Complex32(re, im);
-            }
+            double fx = kx / (shape.NX * pixelSizeA);
+            FrameWeights(Math.Sqrt((fx * fx) + (fy * fy)), exposures, weights);
+            for (int f = 0; f < frames; f++)
+                table[(f * hx) + kx] = (float)weights[f];
+        }
+        var sum = destination.Slice(row * hx, hx);
+        sum.Clear();
+        for (int f = 0; f < frames; f++)
+        {
+            var a = spectra.Slice((f * c) + (row * hx), hx);
+            var w = table.AsSpan(f * hx, hx);
+            for (int kx = 0; kx < hx; kx++)
+                sum[kx] += a[kx] * w[kx];
         }
     }
 

@@ -49,18 +49,39 @@ internal static class FrameAligner
     }
 
     /// <summary>
-    /// The smallest power-of-two shape (every backend transforms those fastest) whose Nyquist still reaches the frequency where the
-    /// B-factor weight exp(−B·s²/4) of the cross-power spectrum has fallen to exp(−<see cref="CropWeightExponent"/>);
-    /// the frame's own shape when that is no smaller.
+    /// The smallest FFT-friendly shape (even, no prime factor above 5: every backend transforms those fast) whose
+    /// Nyquist still reaches the frequency where the B-factor weight exp(−B·s²/4) of the cross-power spectrum has fallen
+    /// to exp(−<see cref="CropWeightExponent"/>); the frame's own shape when that is no smaller.
     /// </summary>
     public static FftShape CroppedShape(FftShape shape, double pixelSizeA, double bFactorA2)
     {
         if (!(bFactorA2 > 0))
             return shape;
         double sMaxPerA = Math.Sqrt(4 * CropWeightExponent / bFactorA2);
-        int Axis(int n) => Math.Min(n, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Ceiling(2 * n * pixelSizeA * sMaxPerA)));
-        var cropped = new FftShape(Math.Max(Axis(shape.NX), 32), Math.Max(Axis(shape.NY), 32));
-        return cropped.NX >= shape.NX && cropped.NY >= shape.NY ? shape : new FftShape(Math.Min(cropped.NX, shape.NX), Math.Min(cropped.NY, shape.NY));
+        int Axis(int n) => Math.Min(n, Math.Max(FriendlySize((int)Math.Min(int.MaxValue / 2, Math.Ceiling(2 * n * pixelSizeA * sMaxPerA))), 32));
+        var cropped = new FftShape(Axis(shape.NX), Axis(shape.NY));
+        // A crop that keeps most of the pixels saves little arithmetic but adds one more transform size to plan (FFTW
+        // plans by measurement, which costs far more than a few transforms of a small patch), so it is skipped.
+        return (double)cropped.RealLength > MaximumKeptFraction * shape.RealLength ? shape : cropped;
+    }
+
+    /// <summary>Crops that keep more than this fraction of the pixels are not made.</summary>
+    public const double MaximumKeptFraction = 0.8;
+
+    /// <summary>The smallest even n' ≥ <paramref name="n"/> of the form 2^a·3^b·5^c.</summary>
+    public static int FriendlySize(int n)
+    {
+        for (int m = Math.Max(2, n + (n & 1)); ; m += 2)
+        {
+            int r = m;
+            foreach (int p in (ReadOnlySpan<int>)[2, 3, 5])
+            {
+                while (r % p == 0)
+                    r /= p;
+            }
+            if (r == 1)
+                return m;
+        }
     }
 
     /// <summary>B·s²/4 at the cropped Nyquist; the weight there is e^−8 ≈ 3·10⁻⁴ of the zero-frequency weight, and the
@@ -80,11 +101,12 @@ internal static class FrameAligner
         var sum = new Complex32[c];
         var plan = fft.GetPlan(shape);
         int half = Math.Clamp(groupFrames, 1, frames) / 2;
+        var residual = new (double X, double Y)[frames];
+        double previousRms = double.PositiveInfinity;
         for (int iteration = 1; iteration <= maxIterations; iteration++)
         {
             ShiftAll(source, aligned, shifts, shape, parallel);
             SumFrames(aligned, frames, c, sum);
-            var residual = new (double X, double Y)[frames];
             double radius = searchPx;
             Parallel.For(0, frames, parallel, f =>
             {
@@ -99,14 +121,28 @@ internal static class FrameAligner
                 largest = Math.Max(largest, Math.Sqrt(step2));
             }
             iterationDone?.Invoke(iteration);
-            if (Math.Sqrt(squares / frames) < tolerancePx)
+            double rms = Math.Sqrt(squares / frames);
+            if (rms < tolerancePx || largest < 2 * tolerancePx)
                 return new FrameAlignment(shifts, iteration, true);
+            // At low dose the updates stop shrinking once the frames are in register to within their measurement
+            // noise: every update moves the others' sum, so each frame's measured residual jitters at the noise level
+            // from then on. Further iterations then cost time without improving the estimate, so the alignment stops
+            // when the RMS update no longer falls to below StallRatio of the previous one.
+            if (iteration >= MinimumIterations && rms > StallRatio * previousRms)
+                return new FrameAlignment(shifts, iteration, false);
+            previousRms = rms;
             // Once the frames are roughly in register, only small corrections remain; a narrower search keeps a frame
             // from jumping to a noise peak far away, which would make the iteration oscillate at low dose.
             searchPx = Math.Min(searchPx, Math.Max(MinimumRefinementSearchPx, 2 * largest));
         }
         return new FrameAlignment(shifts, maxIterations, false);
     }
+
+    /// <summary>Iterations always run before the stall test (the first has a wide search, the next two refine).</summary>
+    public const int MinimumIterations = 3;
+
+    /// <summary>An iteration whose RMS update exceeds this fraction of the previous one counts as stalled.</summary>
+    public const double StallRatio = 0.7;
 
     /// <summary>Copies each frame's spectrum, phase-shifted by its alignment shift, into <paramref name="aligned"/>.</summary>
     public static void ShiftAll(Complex32[] source, Complex32[] aligned, (double X, double Y)[] shifts, FftShape shape, ParallelOptions parallel)
@@ -170,14 +206,34 @@ internal static class FrameAligner
                 weighted[i] = others[i].Conjugate * weighted[i] * filter[i];
             var m = map.AsSpan(0, shape.RealLength);
             plan.Inverse(weighted, m);
-            var peak = CrossCorrelation.FindPeak(m, shape, searchPx);
-            return (peak.ShiftXPx, peak.ShiftYPx);
+            return WindowedPeak(m, shape, searchPx);
         }
         finally
         {
             ArrayPool<Complex32>.Shared.Return(cross);
             ArrayPool<float>.Shared.Return(map);
         }
+    }
+
+    /// <summary>
+    /// The sub-pixel peak of a centred map within <paramref name="searchPx"/> of the centre. Only the square window
+    /// that holds the search disc and the 3×3 neighbourhood of the fit is scanned (after the first iteration the search
+    /// radius is a few pixels, so this skips almost the whole map); the samples and the fit are the same as on the full map.
+    /// </summary>
+    internal static (double X, double Y) WindowedPeak(ReadOnlySpan<float> map, FftShape shape, double searchPx)
+    {
+        int half = (int)Math.Ceiling(Math.Min(searchPx, shape.NX + shape.NY)) + 1, w = (2 * half) + 1;
+        if (w + 2 > shape.NX || w + 2 > shape.NY)
+        {
+            var full = CrossCorrelation.FindPeak(map, shape, searchPx);
+            return (full.ShiftXPx, full.ShiftYPx);
+        }
+        Span<float> window = w * w <= 1024 ? stackalloc float[w * w] : new float[w * w];
+        int x0 = (shape.NX / 2) - half, y0 = (shape.NY / 2) - half;
+        for (int y = 0; y < w; y++)
+            map.Slice(((y0 + y) * shape.NX) + x0, w).CopyTo(window.Slice(y * w, w));
+        var peak = CrossCorrelation.FindPeak(window, new FftShape(w, w), searchPx);
+        return (peak.ShiftXPx, peak.ShiftYPx);
     }
 
     /// <summary>

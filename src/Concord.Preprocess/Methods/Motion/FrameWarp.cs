@@ -11,53 +11,58 @@ internal static class FrameWarp
     public static void Apply(ReadOnlySpan<float> frame, Span<float> output, int width, int height, LocalMotionModel model, int frameIndex)
     {
         var (cx, cy) = model.SpatialCoefficients(frameIndex);
-        Span<double> terms = stackalloc double[6];
         for (int y = 0; y < height; y++)
         {
+            // Along a row v is fixed, so ℓ = Σ_j s_j·b_j(u, v) is a quadratic in u: (a0 + a1·u + a2·u²) per axis.
             double v = model.NormalizedY(y);
+            double x0 = cx[0] + (cx[3] * v) + (cx[4] * v * v), x1 = cx[1] + (cx[5] * v), x2 = cx[2];
+            double y0 = cy[0] + (cy[3] * v) + (cy[4] * v * v), y1 = cy[1] + (cy[5] * v), y2 = cy[2];
+            var row = output.Slice(y * width, width);
             for (int x = 0; x < width; x++)
             {
                 double u = model.NormalizedX(x);
-                double lx = 0, ly = 0;
-                for (int j = 0; j < 6; j++)
-                {
-                    double b = LocalMotionModel.SpatialTerm(j, u, v);
-                    lx += cx[j] * b;
-                    ly += cy[j] * b;
-                }
-                output[(y * width) + x] = Sample(frame, width, height, x - lx, y - ly, terms);
+                double lx = x0 + (u * (x1 + (u * x2))), ly = y0 + (u * (y1 + (u * y2)));
+                row[x] = Sample(frame, width, height, x - lx, y - ly);
             }
         }
     }
 
-    private static float Sample(ReadOnlySpan<float> frame, int width, int height, double sx, double sy, Span<double> scratch)
+    private static float Sample(ReadOnlySpan<float> frame, int width, int height, double sx, double sy)
     {
         int ix = (int)Math.Floor(sx), iy = (int)Math.Floor(sy);
-        double fx = sx - ix, fy = sy - iy;
-        Span<double> wx = scratch[..4];
-        Weights(fx, wx);
-        Span<double> wy = stackalloc double[4];
-        Weights(fy, wy);
-        double value = 0;
+        var (wx0, wx1, wx2, wx3) = Weights((float)(sx - ix));
+        var (wy0, wy1, wy2, wy3) = Weights((float)(sy - iy));
+        if (ix >= 1 && iy >= 1 && ix + 2 < width && iy + 2 < height)
+        {
+            // Interior (all but a 2-pixel border): the 4×4 neighbourhood needs no clamping.
+            int r = ((iy - 1) * width) + ix - 1;
+            return (wy0 * Line(frame.Slice(r, 4), wx0, wx1, wx2, wx3)) + (wy1 * Line(frame.Slice(r + width, 4), wx0, wx1, wx2, wx3))
+                + (wy2 * Line(frame.Slice(r + (2 * width), 4), wx0, wx1, wx2, wx3)) + (wy3 * Line(frame.Slice(r + (3 * width), 4), wx0, wx1, wx2, wx3));
+        }
+        Span<float> wx = [wx0, wx1, wx2, wx3];
+        Span<float> wy = [wy0, wy1, wy2, wy3];
+        float value = 0;
         for (int j = 0; j < 4; j++)
         {
             int row = Math.Clamp(iy - 1 + j, 0, height - 1) * width;
-            double line = 0;
+            float line = 0;
             for (int i = 0; i < 4; i++)
                 line += wx[i] * frame[row + Math.Clamp(ix - 1 + i, 0, width - 1)];
             value += wy[j] * line;
         }
-        return (float)value;
+        return value;
     }
 
+    private static float Line(ReadOnlySpan<float> p, float w0, float w1, float w2, float w3) => (w0 * p[0]) + (w1 * p[1]) + (w2 * p[2]) + (w3 * p[3]);
+
     /// <summary>Keys' kernel at distances 1 + t, t, 1 − t, 2 − t for the samples at −1, 0, 1, 2.</summary>
-    private static void Weights(double t, Span<double> w)
+    private static (float W0, float W1, float W2, float W3) Weights(float t)
     {
-        const double a = -0.5;
-        double t2 = t * t, t3 = t2 * t;
-        w[0] = (a * t3) - (2 * a * t2) + (a * t);
-        w[1] = ((a + 2) * t3) - ((a + 3) * t2) + 1;
-        w[2] = (-(a + 2) * t3) + ((2 * a + 3) * t2) - (a * t);
-        w[3] = (-a * t3) + (a * t2);
+        const float a = -0.5f;
+        float t2 = t * t, t3 = t2 * t;
+        return ((a * t3) - (2 * a * t2) + (a * t),
+            ((a + 2) * t3) - ((a + 3) * t2) + 1,
+            (-(a + 2) * t3) + (((2 * a) + 3) * t2) - (a * t),
+            (-a * t3) + (a * t2));
     }
 }

@@ -7,11 +7,14 @@ namespace Concord.Preprocess.Methods.Motion;
 /// </summary>
 public sealed record MotionCorrectionOptions
 {
-    /// <summary>B-factor (Å²) of the Gaussian low-pass exp(−B·s²/4) applied to the cross-correlation of whole frames
-    /// (150 Å² as RELION's and MotionCor2's defaults): it suppresses the noise-dominated high frequencies.</summary>
-    public double BFactorA2 { get; init; } = 150;
+    /// <summary>B-factor (Å²) of the Gaussian low-pass exp(−B·s²/4) applied to the cross-correlation of whole frames: it
+    /// suppresses the noise-dominated high frequencies. 500 Å² rather than RELION's 150 Å²: at the small preset's dose
+    /// (2.5 e/Å² per frame, 1.5 Å/px) the global trajectory error falls from 0.27 to 0.19 px (docs/BENCHMARKS.md), the
+    /// peak (σ ≈ 2.5 Å) stays several pixels wide for the sub-pixel fit, and the alignment can run on frames
+    /// Fourier-cropped to about 0.25 Å⁻¹, the same crop as the patches.</summary>
+    public double BFactorA2 { get; init; } = 500;
 
-    /// <summary>B-factor (Å²) for patch alignment; patches hold less signal, so a stronger low-pass is used.</summary>
+    /// <summary>B-factor (Å²) for patch alignment; patches hold less signal, so they need at least the whole frames' low-pass.</summary>
     public double PatchBFactorA2 { get; init; } = 500;
 
     /// <summary>Largest shift searched in one iteration, in Å (clamped to just under half the box being aligned).</summary>
@@ -20,7 +23,8 @@ public sealed record MotionCorrectionOptions
     /// <summary>Most refinement iterations of the frame-to-(sum − frame) alignment.</summary>
     public int MaxIterations { get; init; } = 10;
 
-    /// <summary>The alignment stops when the RMS change of the frame shifts in an iteration falls below this (px).</summary>
+    /// <summary>The alignment stops when the RMS change of the frame shifts in an iteration falls below this (px), or the
+    /// largest change below twice this; it also stops once the changes no longer shrink (they then only follow noise).</summary>
     public double ConvergencePx { get; init; } = 0.005;
 
     /// <summary>Consecutive frames measured together in global alignment (odd; 1 = each frame alone). Each frame's

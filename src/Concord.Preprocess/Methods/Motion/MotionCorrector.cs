@@ -1,3 +1,5 @@
+using System.Buffers;
+
 using Concord.Core;
 using Concord.Core.Fourier;
 using Concord.Core.Imaging;
@@ -88,7 +90,7 @@ public sealed class MotionCorrector
         {
             weighted = new Complex32[c];
             var exposures = DoseWeighting.FrameExposures(frames, _options.DosePerFrameEA2, _options.PreExposureEA2, _options.VoltageKv);
-            DoseWeighting.WeightedSum(aligned, shape, pixelSizeA, exposures, weighted);
+            DoseWeighting.WeightedSum(aligned, shape, pixelSizeA, exposures, weighted, parallel);
         }
         progress?.Report(new WorkProgress(1, 1, "sums"));
         return Finish(sum, weighted, shape, pixelSizeA, trajectory, local, patches, global);
@@ -114,23 +116,48 @@ public sealed class MotionCorrector
         return spectra;
     }
 
-    /// <summary>Measures patches on the globally aligned frames, fits the model, then replaces each aligned spectrum by
-    /// that of the frame warped by the model.</summary>
+    /// <summary>
+    /// Measures patches on the globally aligned frames, fits the model, then replaces each aligned spectrum by that of
+    /// the frame warped by the model. The patches are cut from Fourier-binned frames: the patch B-factor leaves the
+    /// frequencies beyond the crop of <see cref="FrameAligner.CroppedShape"/> with a weight below e⁻⁸, so measuring on
+    /// the binned frames gives essentially the same correlations while the inverse transforms, the patch transforms and
+    /// the binned frames held in memory all shrink by the binning factor squared. Patch centres and shifts are
+    /// converted back to unbinned pixels. The warp then needs one full-size inverse transform, warp and forward
+    /// transform per frame, done frame by frame so that no full-size real copy of the movie is held.
+    /// </summary>
     private (LocalMotionModel, IReadOnlyList<PatchShift>) AlignLocally(Complex32[] aligned, int frames, FftShape shape, double pixelSizeA,
         ParallelOptions parallel, IProgress<WorkProgress>? progress)
     {
         int c = shape.ComplexLength, n = shape.RealLength;
-        var plan = _fft.GetPlan(shape);
-        var real = new float[frames * n];
-        Parallel.For(0, frames, parallel, f => plan.Inverse(aligned.AsSpan(f * c, c), real.AsSpan(f * n, n)));
-        var patches = PatchAligner.Measure(real, frames, shape.NX, shape.NY, pixelSizeA, _options, _fft, parallel, progress);
-        var model = LocalMotionModel.Fit(patches, shape.NX, shape.NY, frames, _options.ReferenceFrame);
+        var binned = FrameAligner.CroppedShape(shape, pixelSizeA, _options.PatchBFactorA2);
+        double scaleX = (double)shape.NX / binned.NX, scaleY = (double)shape.NY / binned.NY;
+        var binnedPlan = _fft.GetPlan(binned);
+        var real = new float[frames * binned.RealLength];
         Parallel.For(0, frames, parallel, f =>
         {
-            var warped = new float[n];
-            FrameWarp.Apply(real.AsSpan(f * n, n), warped, shape.NX, shape.NY, model, f);
-            plan.Forward(warped, aligned.AsSpan(f * c, c));
+            var source = aligned.AsSpan(f * c, c);
+            if (binned == shape)
+            {
+                binnedPlan.Inverse(source, real.AsSpan(f * n, n));
+                return;
+            }
+            var small = ArrayPool<Complex32>.Shared.Rent(binned.ComplexLength);
+            FourierResample.ResampleSpectrum(source, shape, small.AsSpan(0, binned.ComplexLength), binned);
+            binnedPlan.Inverse(small.AsSpan(0, binned.ComplexLength), real.AsSpan(f * binned.RealLength, binned.RealLength));
+            ArrayPool<Complex32>.Shared.Return(small);
         });
+        var measured = PatchAligner.Measure(real, frames, binned.NX, binned.NY, pixelSizeA * scaleX, _options, _fft, parallel, progress);
+        var patches = measured.Select(p => new PatchShift(p.XPx * scaleX, p.YPx * scaleY, p.Frame, p.ShiftXPx * scaleX, p.ShiftYPx * scaleY)).ToList();
+        var model = LocalMotionModel.Fit(patches, shape.NX, shape.NY, frames, _options.ReferenceFrame);
+        var plan = _fft.GetPlan(shape);
+        Parallel.For(0, frames, parallel, () => (new float[n], new float[n]), (f, _, buffers) =>
+        {
+            var (frame, warped) = buffers;
+            plan.Inverse(aligned.AsSpan(f * c, c), frame);
+            FrameWarp.Apply(frame, warped, shape.NX, shape.NY, model, f);
+            plan.Forward(warped, aligned.AsSpan(f * c, c));
+            return buffers;
+        }, _ => { });
         return (model, patches);
     }
 
