@@ -16,8 +16,14 @@ public sealed record CleanerOptions
     /// <summary>… or when its local variance exceeds the median by this many robust σ.</summary>
     public double VarianceSigmas { get; init; } = 12;
 
-    /// <summary>Each of the two density levels of a carbon edge must cover at least this share of the field to be treated as one.</summary>
-    public double MinCarbonFraction { get; init; } = 0.05;
+    /// <summary>
+    /// The darker of two density levels is taken for carbon film only when it covers at least this share of the field:
+    /// film is large, while an ice crystal or aggregate (also dense, also darker) covers a few per cent at most.
+    /// </summary>
+    public double MinCarbonFraction { get; init; } = 0.2;
+
+    /// <summary>… and the brighter level (the hole) at least this share, enough pixels for its statistics.</summary>
+    public double MinHoleFraction { get; init; } = 0.03;
 
     /// <summary>Bad regions are grown by this fraction of the particle radius (a particle touching contamination is spoiled too).</summary>
     public double GrowFraction { get; init; } = 1;
@@ -84,12 +90,12 @@ public sealed class MicrographCleaner
             squares[i] = d * d;
         }
         var variance = Blur(squares, w, h, r);
-        var reference = ReferencePixels(smooth, options.MeanSigmas, options.MinCarbonFraction);
+        var reference = ReferencePixels(smooth, options);
         var (m0, s0) = PeakFinder.RobustLocationScale(Select(smooth, reference));
         var (m1, s1) = PeakFinder.RobustLocationScale(Select(variance, reference));
         var coarse = new bool[w * h];
         for (int i = 0; i < coarse.Length; i++)
-            coarse[i] = Math.Abs(smooth[i] - m0) > options.MeanSigmas * Math.Max(s0, 1e-12) || variance[i] - m1 > options.VarianceSigmas * Math.Max(s1, 1e-12);
+            coarse[i] = reference?[i] == false || Math.Abs(smooth[i] - m0) > options.MeanSigmas * Math.Max(s0, 1e-12) || variance[i] - m1 > options.VarianceSigmas * Math.Max(s1, 1e-12);
         var grown = Grow(coarse, w, h, options.GrowFraction * r);
         var mask = new float[micrograph.Width * micrograph.Height];
         for (int y = 0; y < micrograph.Height; y++)
@@ -104,21 +110,22 @@ public sealed class MicrographCleaner
 
     /// <summary>
     /// The coarse pixels whose statistics define "good": all of them, unless the smoothed density splits (Otsu) into two
-    /// large levels separated by more than <paramref name="separationSigmas"/> robust σ of the brighter one. That is a
-    /// carbon edge: support film is denser than the ice in the hole, so the darker level is carbon, whatever share of
-    /// the field it covers, and only the brighter level is the reference. With the whole-field median alone a carbon
+    /// large levels separated by more than MeanSigmas robust σ of the brighter one. That is a
+    /// carbon edge: support film is denser than the ice in the hole, so the darker level is carbon (bad, whatever share
+    /// of the field it covers) and only the brighter level is the reference for the other tests. With the whole-field median alone a carbon
     /// film over most of the field would become the reference and the hole the outlier.
     /// </summary>
-    private static bool[]? ReferencePixels(float[] smooth, double separationSigmas, double minFraction)
+    private static bool[]? ReferencePixels(float[] smooth, CleanerOptions options)
     {
         float threshold = Otsu(smooth);
         var bright = smooth.Select(v => v >= threshold).ToArray();
         int nBright = bright.Count(b => b), nDark = smooth.Length - nBright;
-        if (nBright < minFraction * smooth.Length || nDark < minFraction * smooth.Length)
+        if (nBright < options.MinHoleFraction * smooth.Length || nDark < options.MinCarbonFraction * smooth.Length)
             return null;
         var (mb, sb) = PeakFinder.RobustLocationScale(Select(smooth, bright));
-        var (md, _) = PeakFinder.RobustLocationScale(Select(smooth, bright.Select(b => !b).ToArray()));
-        return mb - md > separationSigmas * Math.Max(sb, 1e-12) ? bright : null;
+        var (md, sd) = PeakFinder.RobustLocationScale(Select(smooth, bright.Select(b => !b).ToArray()));
+        // The smaller spread: the class holding the edge's transition pixels has an inflated one.
+        return mb - md > options.MeanSigmas * Math.Max(Math.Min(sb, sd), 1e-12) ? bright : null;
     }
 
     private static float[] Select(float[] values, bool[]? keep) => keep is null ? values : values.Where((_, i) => keep[i]).ToArray();

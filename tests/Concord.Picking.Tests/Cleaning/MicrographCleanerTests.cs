@@ -28,16 +28,17 @@ public class MicrographCleanerTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A carbon edge: the simulator lays the film over most of the field with the hole on one side, so the cleaner
-    /// must take the hole (the brighter level), not the field's median, as good. LoG picks on the film must go and the
-    /// particles in the hole stay.
+    /// A carbon edge: the simulator lays the film over most of the field (80–95 % of a 1024² one) with the hole on
+    /// one side, so the cleaner must take the hole (the brighter level), not the field's median, as good. LoG picks on
+    /// the film must go and the particles in the hole stay. (On 512² the hole is only a few per cent of the field.)
     /// </summary>
     [Theory]
     [InlineData(5)]
     [InlineData(6)]
     public void Finds_a_carbon_film_that_covers_most_of_the_field(int seed)
     {
-        var mic = SimulatedMicrographs.Get(512, seed, carbon: true);
+        const int size = 1024;
+        var mic = SimulatedMicrographs.Get(size, seed, carbon: true);
         Assert.Contains(mic.Truth.Regions, r => r.Kind == Concord.Simulation.Movies.ContaminationKind.CarbonEdge);
         using var fft = FftBackends.Create();
         var result = new MicrographCleaner(fft).Clean(mic.Image, new CleanerOptions { DiameterA = 80 });
@@ -52,6 +53,7 @@ public class MicrographCleanerTests(ITestOutputHelper output)
         Assert.True(onBad.Count >= 10, $"only {onBad.Count} picks on the film: the test needs carbon under particles");
         Assert.True(removed >= 0.9 * onBad.Count, $"{removed}/{onBad.Count}");
         Assert.True(iou >= 0.8, $"IoU {iou:F3}");
-        Assert.True(kept >= 0.5 * usable.Count, $"{kept}/{usable.Count}");
+        Assert.True(usable.Count >= 3, $"{usable.Count} particles in the hole");
+        Assert.True(kept >= 0.6 * usable.Count, $"{kept}/{usable.Count}");
     }
 }
