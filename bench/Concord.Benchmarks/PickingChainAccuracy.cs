@@ -53,8 +53,13 @@ public static class PickingChainAccuracy
             Console.WriteLine($"  {t.Name}: {t.Particles.Count(p => !p.IsJunk)} particles, {t.Particles.Count(p => p.IsJunk)} junk, {Usable(t).Count} usable, defect {t.Defect}, " +
                 $"regions {string.Join(",", t.Regions.Select(r => r.Kind))}, bad fraction {t.BadRegionMask.Average(v => (double)v):F3}");
         var templates = Templates(maps[0], fft);
-        var chainOptions = new PickingChainOptions { DiameterA = options.ParticleDiameterA, Templates = templates, MaxDegreeOfParallelism = threads,
-            DeepOptions = new Picking.DeepConsensus.DeepConsensusOptions { MaxDegreeOfParallelism = threads, RandomNegativesPerMicrograph = 30 } };
+        var chainOptions = new PickingChainOptions
+        {
+            DiameterA = options.ParticleDiameterA,
+            Templates = templates,
+            MaxDegreeOfParallelism = threads,
+            DeepOptions = new Picking.DeepConsensus.DeepConsensusOptions { MaxDegreeOfParallelism = threads, RandomNegativesPerMicrograph = 30 }
+        };
         clock.Restart();
         var result = PickingChain.Run(micrographs, chainOptions, fft);
         Console.WriteLine(FormattableString.Invariant($"chain in {clock.Elapsed.TotalSeconds:F0} s on {threads} threads; learned trained on {result.LearnedModel?.Positives} positives, {result.LearnedModel?.Negatives} negatives; deep consensus {result.DeepModel?.Training?.Positives} positives, {result.DeepModel?.Training?.Negatives} + {result.DeepModel?.Training?.RandomNegatives} negatives, validation {result.DeepModel?.Training?.ValidationAccuracy:F3}"));
@@ -125,8 +130,15 @@ public static class PickingChainAccuracy
     private static void PrintBestThresholds(ChainMicrograph[] micrographs, PickingChainOptions options, PickingChainResult result,
         List<IReadOnlyList<(double X, double Y)>> truth, double radius, IFftBackend fft, int threads)
     {
-        var permissive = options with { LogThresholdSigmas = 1, TemplateThresholdSigmas = 2, LearnedScoreThreshold = 0.02, LearnedModel = result.LearnedModel,
-            Deep = false, Clean = false };
+        var permissive = options with
+        {
+            LogThresholdSigmas = 1,
+            TemplateThresholdSigmas = 2,
+            LearnedScoreThreshold = 0.02,
+            LearnedModel = result.LearnedModel,
+            Deep = false,
+            Clean = false
+        };
         var loose = PickingChain.Run(micrographs, permissive, fft);
         foreach (string picker in new[] { PickingChain.Learned, PickingChain.Log, PickingChain.Template })
         {

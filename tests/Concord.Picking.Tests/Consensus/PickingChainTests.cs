@@ -50,16 +50,17 @@ public class PickingChainTests(ITestOutputHelper output)
 
     /// <summary>
     /// The whole chain (<see cref="PickingChain"/>): LoG, template, the learned picker self-trained on their agreement,
-    /// found-by-≥2-of-3, deep consensus at 0.95 and the cleaner, on four 512² micrographs (two with ice crystals and
-    /// aggregates), scored against the usable particles (not junk, not on contamination; picks on contamination are
-    /// false positives). Prints every stage and pins the chain against the best single picker.
+    /// found-by-≥2-of-3, deep consensus at 0.95 and the cleaner, on four 1024² micrographs with ice crystals and
+    /// aggregates (the learned-picker tests' set, ~50 particles each), scored against the usable particles (not junk,
+    /// not on contamination; picks on contamination are false positives). Prints every stage and pins the chain
+    /// against the best single picker. Deep consensus needs a few hundred agreed picks to train: on four 512²
+    /// micrographs (~70 positives) its scores stay below 0.95 for most particles and recall collapses.
     /// </summary>
     [Fact]
     public void Full_chain_is_more_precise_than_every_single_picker_at_high_recall()
     {
         using var fft = FftBackends.Create();
-        var seeds = new[] { (3, false), (21, true), (4, false), (22, true) };
-        var mics = seeds.Select(s => SimulatedMicrographs.Get(512, s.Item1, s.Item2)).ToList();
+        var mics = new[] { 21, 22, 23, 24 }.Select(s => SimulatedMicrographs.Get(1024, s, contamination: true)).ToList();
         var options = new PickingChainOptions
         {
             DiameterA = 80,
@@ -80,7 +81,9 @@ public class PickingChainTests(ITestOutputHelper output)
         var chain = scores["deep+clean"];
         double bestSingle = new[] { "learned", "log", "template" }.Max(p => scores[p].F1);
         Assert.All(new[] { "learned", "log", "template" }, p => Assert.True(chain.Precision >= scores[p].Precision, $"{p}: {scores[p]} vs chain {chain}"));
-        Assert.True(chain.Recall >= 0.8, chain.ToString());
+        // Measured (seeds 21–24): chain precision 1.000, recall 0.909, F1 0.952; learned 0.992/0.928 (F1 0.959), LoG 0.909, template 0.875.
+        Assert.True(chain.Precision >= 0.99, chain.ToString());
+        Assert.True(chain.Recall >= 0.88, chain.ToString());
         Assert.True(chain.F1 >= bestSingle - 0.02, $"chain F1 {chain.F1:F3}, best single {bestSingle:F3}");
     }
 }
