@@ -69,7 +69,7 @@ public static class PickingChainAccuracy
         Console.WriteLine("the same with k = 1 (deep consensus deciding over every candidate, as Xmipp applies it):");
         PrintStages(result, truth, radius, 1, chainOptions.DeepOptions.Threshold);
         PrintCleaner(result, truths);
-        PrintBestThresholds(micrographs, chainOptions, result, truth, radius, fft, threads);
+        PrintBestThresholds(micrographs, chainOptions, result, truth, radius, fft);
         foreach (var m in micrographs)
             m.Image.Dispose();
     }
@@ -128,7 +128,7 @@ public static class PickingChainAccuracy
 
     /// <summary>Each single picker run permissively and scored at its best pooled-F1 threshold.</summary>
     private static void PrintBestThresholds(ChainMicrograph[] micrographs, PickingChainOptions options, PickingChainResult result,
-        List<IReadOnlyList<(double X, double Y)>> truth, double radius, IFftBackend fft, int threads)
+        List<IReadOnlyList<(double X, double Y)>> truth, double radius, IFftBackend fft)
     {
         var permissive = options with
         {
@@ -146,7 +146,6 @@ public static class PickingChainAccuracy
             var (threshold, s) = ChainEvaluation.BestF1(scored, radius);
             Console.WriteLine(FormattableString.Invariant($"best-F1 {picker}: threshold {threshold:G4}, precision {s.Precision:F3}, recall {s.Recall:F3}, F1 {s.F1:F3}"));
         }
-        _ = threads;
     }
 
     private static List<Image2D> Templates(Volume map, IFftBackend fft)
