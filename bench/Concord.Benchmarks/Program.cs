@@ -9,12 +9,15 @@ public static class Program
     /// <c>fft-ratios [rounds]</c> for the interleaved best-of-N ratio check (<see cref="FftRatioCheck"/>);
     /// <c>ctf-speed [count] [size]</c> for seconds per micrograph of the periodogram CTF estimator (<see cref="CtfSpeedCheck"/>);
     /// <c>recon-vs-relion CONCORD [particles] [box] [folder]</c> for projection and reconstruction against RELION (<see cref="ReconstructVsRelion"/>);
+    /// <c>pick-accuracy [movies] [seed] [threads]</c> for precision/recall of every picking-chain stage (<see cref="PickingChainAccuracy"/>);
     /// <c>motion-vs-relion [size] [frames] [threads] [folder]</c> for motion correction against RELION (<see cref="MotionVsRelion"/>);
     /// <c>pick-vs-relion [micrographs] [threads] [folder]</c> for picking against relion_autopick --LoG (<see cref="PickVsRelion"/>).
     /// </summary>
     public static void Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "motion-vs-relion")
+        if (args.Length > 0 && args[0] == "pick-accuracy")
+            PickingChainAccuracy.Run(args[1..]);
+        else if (args.Length > 0 && args[0] == "motion-vs-relion")
             MotionVsRelion.Run(args[1..]);
         else if (args.Length > 0 && args[0] == "pick-vs-relion")
             PickVsRelion.Run(args[1..]);

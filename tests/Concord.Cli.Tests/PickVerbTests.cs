@@ -152,7 +152,7 @@ public sealed class PickVerbTests(PickMicrographsFixture mics, Xunit.Abstraction
     public void Two_pickers_with_consensus_vote_and_deep_consensus_saves_its_model()
     {
         string dir = Out("consensus");
-        var result = CliHarness.Run(["pick", .. mics.Micrographs, "--diameter", "80", "--method", "all", "--templates", mics.Templates, "--consensus", "-o", dir, "--no-plots"]);
+        var result = CliHarness.Run(["pick", .. mics.Micrographs, "--diameter", "80", "--method", "log,template", "--templates", mics.Templates, "--consensus", "-o", dir, "--no-plots"]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         var kept = StarReader.Read(Path.Combine(dir, "coordinates.star")).Blocks[0].Loop!;
         Assert.True(kept.RowCount > 20);
@@ -166,6 +166,7 @@ public sealed class PickVerbTests(PickMicrographsFixture mics, Xunit.Abstraction
         output.WriteLine(deep.Stdout + deep.Stderr);
         Assert.True(deep.ExitCode == 0, deep.Stderr);
         Assert.True(File.Exists(Path.Combine(deepDir, "deep_consensus.model")));
+        Assert.True(File.Exists(Path.Combine(deepDir, "learned_picker.model")), "--method all with templates includes the self-trained learned picker");
         var scored = StarReader.Read(Path.Combine(deepDir, "coordinates.star")).Blocks[0].Loop!;
         Assert.All(Enumerable.Range(0, scored.RowCount), r => Assert.True(scored.GetDouble(r, StarLabels.ConcordDeepConsensusScore) >= 0.5));
     }
@@ -177,5 +178,36 @@ public sealed class PickVerbTests(PickMicrographsFixture mics, Xunit.Abstraction
         Assert.Equal(0, CliHarness.Run(["pick", mics.Micrographs[0], "--diameter", "80", "--method", "all", "-o", dir, "--no-plots"]).ExitCode);
         var kept = StarReader.Read(Path.Combine(dir, "coordinates.star")).Blocks[0].Loop!;
         Assert.Equal("log", kept.GetString(0, StarLabels.ConcordPickers));
+    }
+
+    /// <summary>
+    /// `--method all` with templates: LoG, template and the learned picker self-trained on their agreement, found by ≥ 2
+    /// of 3; the learned model is saved next to the picks and a later run picks with it alone (`--learned-model`).
+    /// </summary>
+    [Fact]
+    public void Method_all_trains_the_learned_picker_saves_it_and_a_later_run_reuses_it()
+    {
+        string dir = Out("three");
+        var result = CliHarness.Run(["pick", .. mics.Micrographs, "--diameter", "80", "--method", "all", "--templates", mics.Templates, "--consensus", "-o", dir, "--no-plots", "--json"]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        string model = Path.Combine(dir, "learned_picker.model");
+        Assert.True(File.Exists(model));
+        var kept = StarReader.Read(Path.Combine(dir, "coordinates.star")).Blocks[0].Loop!;
+        Assert.All(Enumerable.Range(0, kept.RowCount), r => Assert.InRange(kept.GetInt(r, StarLabels.ConcordPickVotes), 2, 3));
+        Assert.Contains(Enumerable.Range(0, kept.RowCount), r => kept.GetString(r, StarLabels.ConcordPickers).Contains("learned", StringComparison.Ordinal));
+
+        string again = Out("reuse");
+        var reuse = CliHarness.Run(["pick", mics.Micrographs[0], "--diameter", "80", "--method", "learned", "--learned-model", model, "-o", again, "--no-plots"]);
+        Assert.True(reuse.ExitCode == 0, reuse.Stderr);
+        var picks = StarReader.Read(Path.Combine(again, "coordinates.star")).Blocks[0].Loop!;
+        var truth = mics.Truth[mics.Micrographs[0]];
+        double radius = 0.25 * PickMicrographsFixture.DiameterA / PickMicrographsFixture.PixelSizeA;
+        int found = truth.Count(t => Enumerable.Range(0, picks.RowCount).Any(r =>
+            Math.Pow(picks.GetDouble(r, StarLabels.CoordinateX) - t.X, 2) + Math.Pow(picks.GetDouble(r, StarLabels.CoordinateY) - t.Y, 2) <= radius * radius));
+        output.WriteLine($"learned alone with the saved model: {picks.RowCount} picks, {found} of {truth.Count} particles");
+        Assert.All(Enumerable.Range(0, picks.RowCount), r => Assert.Equal("learned", picks.GetString(r, StarLabels.ConcordPickers)));
+        Assert.True(found >= 0.7 * truth.Count, $"{found} of {truth.Count}");
+        Assert.True(picks.RowCount <= 1.3 * truth.Count, $"{picks.RowCount} picks for {truth.Count} particles");
+        Assert.Equal(2, CliHarness.Run(["pick", mics.Micrographs[0], "--diameter", "80", "--method", "learned", "-o", Out("nomodel")]).ExitCode);
     }
 }

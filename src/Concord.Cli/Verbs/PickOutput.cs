@@ -1,6 +1,7 @@
 using System.Globalization;
 using Concord.Core.Imaging;
 using Concord.IO.Star;
+using Concord.Picking.Chain;
 using Concord.Plots;
 
 namespace Concord.Cli.Verbs;
@@ -16,6 +17,36 @@ public static class PickOutput
 
     /// <summary>What became of one micrograph: its kept and rejected coordinates (or an error).</summary>
     public sealed record MicrographPicks(string Name, IReadOnlyList<Coordinate> Kept, IReadOnlyList<Rejection> Rejected);
+
+    /// <summary>
+    /// Kept and rejected coordinates of one micrograph from the chain's result, each rejection with the first reason
+    /// that applies: contamination (cleaner), too few votes, then a deep-consensus score below the threshold.
+    /// </summary>
+    public static MicrographPicks Decide(string name, ChainMicrographResult result, PickingChainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(options);
+        var kept = new List<Coordinate>();
+        var rejected = new List<Rejection>();
+        var all = result.Consensus.All;
+        int methods = result.Consensus.Methods, minVotes = Math.Min(options.MinVotes, methods);
+        double threshold = options.DeepOptions.Threshold;
+        for (int i = 0; i < all.Count; i++)
+        {
+            var c = all[i];
+            double? deep = result.DeepScores?[i];
+            var coordinate = new Coordinate(c.XPx, c.YPx, deep ?? c.Members.Average(m => m.Score), c.Votes, string.Join(",", c.Methods), deep);
+            if (result.Mask?.IsBad(c.XPx, c.YPx) == true)
+                rejected.Add(new Rejection(coordinate, "in a contaminated region (micrograph cleaner)"));
+            else if (c.Votes < minVotes)
+                rejected.Add(new Rejection(coordinate, $"found by {c.Votes} of {methods} pickers ({string.Join(", ", c.Methods)}); {minVotes} needed"));
+            else if (deep < threshold)
+                rejected.Add(new Rejection(coordinate, FormattableString.Invariant($"deep-consensus score {deep:0.000} < {threshold:0.00}")));
+            else
+                kept.Add(coordinate);
+        }
+        return new MicrographPicks(name, kept, rejected);
+    }
 
     /// <summary>RELION 3.1 autopick naming: the micrograph's file stem plus "_autopick.star".</summary>
     public static string AutopickFileName(string micrograph) => Path.GetFileNameWithoutExtension(micrograph) + "_autopick.star";

@@ -5,19 +5,17 @@ using Concord.Core.Ctf;
 using Concord.Core.Fourier;
 using Concord.Core.Imaging;
 using Concord.IO.Mrc;
-using Concord.Picking;
-using Concord.Picking.Cleaning;
-using Concord.Picking.Consensus;
+using Concord.Picking.Chain;
 using Concord.Picking.DeepConsensus;
-using Concord.Picking.Methods.Log;
-using Concord.Picking.Methods.Template;
+using Concord.Picking.Methods.Learned;
 
 namespace Concord.Cli.Verbs;
 
 /// <summary>
-/// `concord pick MICROGRAPHS... --diameter A -o DIR`: particle picking with the LoG and/or template pickers, optional
-/// micrograph cleaning, coordinate consensus and deep consensus; writes RELION coordinate files, one table of all
-/// coordinates, the rejected ones with a reason, and overlays. A micrograph that fails is reported and the others continue.
+/// `concord pick MICROGRAPHS... --diameter A -o DIR`: particle picking with the LoG, template and learned pickers, a
+/// vote of the pickers, deep consensus and the micrograph cleaner (<see cref="PickingChain"/>); writes RELION
+/// coordinate files, one table of all coordinates, the rejected ones with a reason, the trained models and overlays.
+/// A micrograph that cannot be read or picked is reported and the others continue.
 /// </summary>
 public sealed class PickVerb : IVerb
 {
@@ -25,26 +23,32 @@ public sealed class PickVerb : IVerb
 
     public sealed record DeepSummary(string Model, double Threshold, int Positives, int Negatives, double ValidationAccuracy, int Kept, int Rejected);
 
-    public sealed record Summary(int Micrographs, int Picked, IReadOnlyList<string> Pickers, string? Skipped, IReadOnlyDictionary<string, int> PicksPerPicker,
-        int? RemovedByCleaning, int Candidates, int RejectedByVotes, DeepSummary? DeepConsensus, int Kept, int Rejected, string CoordinatesStar,
-        string RejectedStar, IReadOnlyList<Failure> Failures, double Seconds);
+    /// <summary>The learned picker's model: where it was saved (trained here) or read from, and its training counts.</summary>
+    public sealed record LearnedSummary(string Model, bool Trained, int Positives, int Negatives);
 
-    /// <summary>One micrograph after picking, cleaning and the vote: its image (kept only for deep consensus), what each stage found, or an error.</summary>
-    private sealed record Result(CtfOutput.Input Input, Image2D? Image, IReadOnlyDictionary<string, int> PerPicker, int Cleaned,
-        ConsensusResult? Consensus, IReadOnlyList<PickOutput.Rejection> CleanedOut, string? Error);
+    public sealed record Summary(int Micrographs, int Picked, IReadOnlyList<string> Pickers, string? Skipped, IReadOnlyDictionary<string, int> PicksPerPicker,
+        int? RemovedByCleaning, int Candidates, int RejectedByVotes, LearnedSummary? Learned, DeepSummary? DeepConsensus, int Kept, int Rejected,
+        string CoordinatesStar, string RejectedStar, IReadOnlyList<Failure> Failures, double Seconds);
+
+    /// <summary>One micrograph after stage 1 (single pickers, cleaner mask) or the error that stopped it.</summary>
+    private sealed record Stage1(CtfOutput.Input Input, ChainMicrograph? Micrograph, SinglePicks? Picks, ChainMicrographResult? Done, string? Error);
 
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
         var flags = new Flags();
         var command = new Command("pick", """
-            Pick particles: LoG blob picking and/or template matching, optional contamination cleaning, coordinate
-            consensus (votes of the pickers) and deep consensus (a CNN trained on agreed vs single picks, after Sanchez-
-            Garcia et al. 2018). Writes DIR/coordinates.star (all micrographs), DIR/<mic>_autopick.star per micrograph
-            (RELION coordinates), DIR/rejected_coordinates.star (rlnConcordRejectionReason) and DIR/plots/<mic>_picks.png.
+            Pick particles: LoG blob picking, template matching and a learned picker (features + logistic model, trained
+            from this data set: positives where LoG and template agree, negatives where only one picked, as Xmipp's picker
+            is trained in a Scipion consensus), a vote of the pickers (--consensus, found by ≥ --min-votes, 2 by default),
+            deep consensus (a CNN trained on agreed vs single picks, after Sanchez-Garcia et al. 2018) and the micrograph
+            cleaner. Writes DIR/coordinates.star (all micrographs), DIR/<mic>_autopick.star per micrograph (RELION
+            coordinates), DIR/rejected_coordinates.star (rlnConcordRejectionReason), DIR/learned_picker.model and
+            DIR/deep_consensus.model when trained, and DIR/plots/<mic>_picks.png.
 
             Examples:
               concord pick CtfFind/job003/micrographs_ctf.star --diameter 150 -o AutoPick/job004
               concord pick mics/*.mrc --diameter 80 --method all --templates refs.mrcs --consensus --deep-consensus --clean -o picks --json
+              concord pick more/*.mrc --diameter 80 --method learned --learned-model picks/learned_picker.model -o more_picks
             """);
         command.Arguments.Add(flags.Micrographs);
         foreach (var option in flags.Options)
@@ -59,100 +63,163 @@ public sealed class PickVerb : IVerb
         double diameterA = parse.GetValue(flags.Diameter);
         if (!(diameterA > 0) || !double.IsFinite(diameterA))
             throw new InvalidParameterException("--diameter", $"must be a positive number of Å, got {diameterA}.");
-        var (pickers, skipped) = Pickers(parse.GetValue(flags.Method)!, parse.GetValue(flags.Templates));
+        string? learnedPath = parse.GetValue(flags.LearnedModel);
+        var (pickers, skipped) = Pickers(parse.GetValue(flags.Method)!, parse.GetValue(flags.Templates), learnedPath);
         if (skipped is not null)
             ctx.Error.WriteLine($"warning: {skipped}");
-        bool deep = parse.GetValue(flags.DeepConsensus), consensus = parse.GetValue(flags.Consensus) || deep;
+        bool deep = parse.GetValue(flags.DeepConsensus), consensus = parse.GetValue(flags.Consensus);
         if (deep && pickers.Count < 2)
             throw new InvalidParameterException("--deep-consensus", "needs at least two pickers (--method all with --templates).");
-        int minVotes = parse.GetValue(flags.MinVotes) ?? (deep || !consensus ? 1 : pickers.Count);
+        int minVotes = parse.GetValue(flags.MinVotes) ?? (consensus ? Math.Min(2, pickers.Count) : 1);
         if (minVotes < 1 || minVotes > pickers.Count)
             throw new InvalidParameterException("--min-votes", $"must be 1–{pickers.Count}, got {minVotes}.");
+        double threshold = parse.GetValue(flags.Threshold);
+        if (!(threshold >= 0 && threshold <= 1))
+            throw new InvalidParameterException("--threshold", $"must be in [0, 1], got {threshold}.");
         var inputs = CtfOutput.ResolveInputs(parse.GetValue(flags.Micrographs)!, parse.GetValue(flags.PixelSize));
         string dir = parse.GetValue(flags.Output)!;
         Directory.CreateDirectory(dir);
         using var fft = FftBackends.Create(maxDegreeOfParallelism: 1);
-        var templates = parse.GetValue(flags.Templates) is { } t && pickers.Contains("template") ? ReadTemplates(t) : null;
+        var templates = parse.GetValue(flags.Templates) is { } t && pickers.Contains(PickingChain.Template) ? ReadTemplates(t) : null;
+        var learned = learnedPath is not null && pickers.Contains(PickingChain.Learned) ? LearnedPickerModel.Load(learnedPath, 1) : null;
+        var options = new PickingChainOptions
+        {
+            DiameterA = diameterA,
+            UseLog = pickers.Contains(PickingChain.Log),
+            Templates = templates,
+            UseLearned = pickers.Contains(PickingChain.Learned),
+            LearnedModel = learned,
+            MinVotes = minVotes,
+            Deep = deep,
+            DeepOptions = new DeepConsensusOptions
+            {
+                Threshold = threshold,
+                RandomNegativesPerMicrograph = parse.GetValue(flags.RandomNegatives),
+                MaxDegreeOfParallelism = ctx.Threads,
+            },
+            Clean = parse.GetValue(flags.Clean),
+            MaxDegreeOfParallelism = ctx.Threads,
+        };
+        options.Validate();
         var ctfs = parse.GetValue(flags.Ctf) is { } ctfStar ? ExtractVerb.ReadCtf(ctfStar) : null;
-        var settings = new Settings(diameterA, pickers, minVotes, parse.GetValue(flags.Clean), deep, templates, ctfs);
-        Result[] results = [];
+        Stage1[] stage1 = [];
         try
         {
-            results = ctx.WithProgress("pick", progress => PickAll(inputs, settings, fft, ctx, progress));
-            return Finish(parse, ctx, flags, settings, results, dir, fft, skipped, clock);
+            stage1 = ctx.WithProgress("pick", progress => PickAll(inputs, options, ctfs, fft, ctx, progress));
+            return Finish(parse, ctx, flags, options, pickers, stage1, dir, fft, skipped, learnedPath, clock);
         }
         finally
         {
-            foreach (var r in results)
-                r.Image?.Dispose();
+            foreach (var r in stage1)
+                r.Micrograph?.Image.Dispose();
             foreach (var image in templates ?? [])
                 image.Dispose();
         }
     }
 
-    private sealed record Settings(double DiameterA, IReadOnlyList<string> Pickers, int MinVotes, bool Clean, bool Deep, IReadOnlyList<Image2D>? Templates,
-        IReadOnlyDictionary<string, CtfParameters>? Ctfs);
+    /// <summary>Whether stages after the single pickers need every micrograph at once (training), or each can finish alone.</summary>
+    private static bool Joint(PickingChainOptions o) => o.Deep || (o.UseLearned && o.LearnedModel is null);
 
-    private static int Finish(ParseResult parse, VerbContext ctx, Flags flags, Settings settings, IReadOnlyList<Result> results, string dir,
-        IFftBackend fft, string? skipped, Stopwatch clock)
+    private static int Finish(ParseResult parse, VerbContext ctx, Flags flags, PickingChainOptions options, IReadOnlyList<string> pickers, Stage1[] stage1,
+        string dir, IFftBackend fft, string? skipped, string? learnedPath, Stopwatch clock)
     {
-        var picked = results.Where(r => r.Error is null).ToList();
-        var failures = results.Where(r => r.Error is not null).Select(r => new Failure(r.Input.Name, r.Error!)).ToList();
+        var picked = stage1.Where(r => r.Error is null).ToList();
+        var failures = stage1.Where(r => r.Error is not null).Select(r => new Failure(r.Input.Name, r.Error!)).ToList();
         foreach (var f in failures)
             ctx.Error.WriteLine($"error: {f.Micrograph}: {f.Error}");
         if (picked.Count == 0)
             throw new ConcordException($"no micrograph could be picked ({failures.Count} failed).");
-        DeepSummary? deepSummary = null;
-        IReadOnlyList<double[]>? deepScores = null;
-        if (settings.Deep)
+        IReadOnlyList<ChainMicrographResult> results;
+        LearnedSummary? learnedSummary = options.LearnedModel is { } given ? new LearnedSummary(Path.GetFullPath(learnedPath!), false, given.Positives, given.Negatives) : null;
+        DeepConsensusModel? deepModel = null;
+        if (Joint(options))
         {
-            var options = new DeepConsensusOptions
+            var chain = PickingChain.Combine(picked.Select(r => r.Micrograph!).ToList(), picked.Select(r => r.Picks!).ToList(), options, fft, ctx.Cancellation);
+            results = chain.Micrographs;
+            if (chain.LearnedModel is { } trained)
             {
-                Threshold = parse.GetValue(flags.Threshold),
-                RandomNegativesPerMicrograph = parse.GetValue(flags.RandomNegatives),
-                MaxDegreeOfParallelism = ctx.Threads,
-            };
-            (deepSummary, deepScores) = RunDeep(picked, settings, options, dir, fft, ctx);
+                string path = Path.Combine(dir, LearnedPickerModel.DefaultFileName);
+                trained.Save(path);
+                learnedSummary = new LearnedSummary(path, true, trained.Positives, trained.Negatives);
+            }
+            deepModel = chain.DeepModel;
         }
-        var micrographs = picked.Select((r, i) => Decide(r, deepScores?[i], deepSummary?.Threshold)).ToList();
+        else
+            results = picked.Select(r => r.Done!).ToList();
+        var micrographs = picked.Select((r, i) => PickOutput.Decide(r.Input.Name, results[i], options)).ToList();
+        DeepSummary? deepSummary = deepModel is null ? null : DeepReport(deepModel, dir, options, results);
         string coordinatesStar = Path.Combine(dir, "coordinates.star"), rejectedStar = Path.Combine(dir, "rejected_coordinates.star");
-        PickOutput.WriteCoordinates(coordinatesStar, micrographs, settings.Deep);
+        PickOutput.WriteCoordinates(coordinatesStar, micrographs, options.Deep);
         PickOutput.WriteRejected(rejectedStar, micrographs);
         bool plots = !parse.GetValue(flags.NoPlots);
         for (int i = 0; i < micrographs.Count; i++)
         {
             PickOutput.WriteAutopick(dir, micrographs[i]);
             if (plots)
-                WriteOverlay(dir, micrographs[i], picked[i], settings);
+                WriteOverlay(dir, micrographs[i], picked[i], options.DiameterA, pickers.Count);
         }
-        var perPicker = settings.Pickers.ToDictionary(p => p, p => picked.Sum(r => r.PerPicker[p]));
-        int candidates = picked.Sum(r => r.Consensus!.All.Count), byVotes = picked.Sum(r => r.Consensus!.Rejected.Count);
-        var summary = new Summary(results.Count, picked.Count, settings.Pickers, skipped, perPicker, settings.Clean ? picked.Sum(r => r.Cleaned) : null,
-            candidates, byVotes, deepSummary, micrographs.Sum(m => m.Kept.Count), micrographs.Sum(m => m.Rejected.Count), coordinatesStar, rejectedStar,
-            failures, clock.Elapsed.TotalSeconds);
+        var perPicker = pickers.ToDictionary(p => p, p => results.Sum(r => r.Picks[p].Count));
+        int candidates = results.Sum(r => r.Consensus.All.Count);
+        int byVotes = results.Sum(r => r.Consensus.All.Count(c => c.Votes < Math.Min(options.MinVotes, r.Consensus.Methods)));
+        int? cleaned = options.Clean ? results.Sum(r => r.Consensus.All.Count(c => r.Mask!.IsBad(c.XPx, c.YPx))) : null;
+        var summary = new Summary(stage1.Length, picked.Count, pickers, skipped, perPicker, cleaned, candidates, byVotes, learnedSummary, deepSummary,
+            micrographs.Sum(m => m.Kept.Count), micrographs.Sum(m => m.Rejected.Count), coordinatesStar, rejectedStar, failures, clock.Elapsed.TotalSeconds);
         ctx.WriteJsonSummary(summary);
-        ctx.Say($"{picked.Count} of {results.Count} micrographs picked ({string.Join(" + ", settings.Pickers)}) in {summary.Seconds:F1} s: {coordinatesStar}");
-        foreach (var (p, n) in perPicker)
-            ctx.Say($"  {p}: {n} picks");
-        if (settings.Clean)
-            ctx.Say($"  cleaning removed {summary.RemovedByCleaning}");
-        ctx.Say($"  {candidates} coordinates, {byVotes} below {settings.MinVotes} vote(s)");
-        if (deepSummary is not null)
-            ctx.Say($"  deep consensus (threshold {deepSummary.Threshold:0.00}): kept {deepSummary.Kept}, rejected {deepSummary.Rejected}; model {deepSummary.Model}");
-        ctx.Say($"kept {summary.Kept}, rejected {summary.Rejected}");
+        Say(ctx, summary, options.MinVotes);
         return VerbAction.Success;
     }
 
-    /// <summary>--method to picker names; "all" drops the template picker (with the reason returned) when no templates were given.</summary>
-    internal static (IReadOnlyList<string> Pickers, string? Skipped) Pickers(string method, string? templates) => method.ToLowerInvariant() switch
+    private static void Say(VerbContext ctx, Summary summary, int minVotes)
     {
-        "log" => (["log"], null),
-        "template" when templates is null => throw new InvalidParameterException("--method", "template picking needs --templates T.mrcs."),
-        "template" => (["template"], null),
-        "all" when templates is null => (["log"], "template picker skipped: no --templates given; picking with LoG only."),
-        "all" => (["log", "template"], null),
-        var other => throw new InvalidParameterException("--method", $"unknown picker '{other}'; use log, template or all."),
-    };
+        ctx.Say($"{summary.Picked} of {summary.Micrographs} micrographs picked ({string.Join(" + ", summary.Pickers)}) in {summary.Seconds:F1} s: {summary.CoordinatesStar}");
+        foreach (var (p, n) in summary.PicksPerPicker)
+            ctx.Say($"  {p}: {n} picks");
+        if (summary.Learned is { } l)
+            ctx.Say($"  learned picker {(l.Trained ? "trained on" : "read from")} {l.Model} ({l.Positives} positives, {l.Negatives} negatives)");
+        ctx.Say($"  {summary.Candidates} coordinates, {summary.RejectedByVotes} below {minVotes} vote(s)");
+        if (summary.DeepConsensus is { } d)
+            ctx.Say($"  deep consensus (threshold {d.Threshold:0.00}): kept {d.Kept}, rejected {d.Rejected}; model {d.Model}");
+        if (summary.RemovedByCleaning is { } c)
+            ctx.Say($"  {c} coordinates on contamination (micrograph cleaner)");
+        ctx.Say($"kept {summary.Kept}, rejected {summary.Rejected}");
+    }
+
+    /// <summary>
+    /// --method to picker names: log, template, learned, all, or a comma list (e.g. log,template). "all" is LoG plus the
+    /// template picker when --templates is given plus the learned picker when it can be trained (templates) or loaded
+    /// (--learned-model); what "all" leaves out is returned as the warning.
+    /// </summary>
+    internal static (IReadOnlyList<string> Pickers, string? Skipped) Pickers(string method, string? templates, string? learnedModel = null)
+    {
+        string lower = method.ToLowerInvariant();
+        if (lower == "all")
+        {
+            var all = new List<string> { PickingChain.Log };
+            if (templates is not null)
+                all.Add(PickingChain.Template);
+            if (templates is not null || learnedModel is not null)
+                all.Add(PickingChain.Learned);
+            string? skipped = templates is not null ? null : learnedModel is null
+                ? "template and learned pickers skipped: no --templates given (the learned picker trains on LoG and template agreement, or give --learned-model); picking with LoG only."
+                : "template picker skipped: no --templates given.";
+            return (all, skipped);
+        }
+        var names = lower.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        foreach (string name in names)
+        {
+            if (name is not (PickingChain.Log or PickingChain.Template or PickingChain.Learned))
+                throw new InvalidParameterException("--method", $"unknown picker '{name}'; use log, template, learned, all or a comma list.");
+            if (name == PickingChain.Template && templates is null)
+                throw new InvalidParameterException("--method", "template picking needs --templates T.mrcs.");
+            if (name == PickingChain.Learned && learnedModel is null && (templates is null || !names.Contains(PickingChain.Log)))
+                throw new InvalidParameterException("--method", "the learned picker needs --learned-model FILE, or log and template pickers (with --templates) to train it.");
+        }
+        if (names.Count == 0)
+            throw new InvalidParameterException("--method", "no picker given.");
+        var training = names.Contains(PickingChain.Learned) && learnedModel is null
+            ? names.Union([PickingChain.Log, PickingChain.Template]).ToList() : names;
+        return (training.OrderBy(n => Array.IndexOf([PickingChain.Log, PickingChain.Template, PickingChain.Learned], n)).ToList(), null);
+    }
 
     private static List<Image2D> ReadTemplates(string path)
     {
@@ -162,56 +229,38 @@ public sealed class PickVerb : IVerb
         return Enumerable.Range(0, reader.ImageCount).Select(reader.ReadImage).ToList();
     }
 
-    private static Result[] PickAll(IReadOnlyList<CtfOutput.Input> inputs, Settings settings, IFftBackend fft, VerbContext ctx, IProgress<WorkProgress> progress)
+    private static Stage1[] PickAll(IReadOnlyList<CtfOutput.Input> inputs, PickingChainOptions options, IReadOnlyDictionary<string, CtfParameters>? ctfs,
+        IFftBackend fft, VerbContext ctx, IProgress<WorkProgress> progress)
     {
-        var results = new Result[inputs.Count];
+        var results = new Stage1[inputs.Count];
         int done = 0;
         Parallel.For(0, inputs.Count, ctx.ParallelOptions, i =>
         {
-            results[i] = PickOne(inputs[i], settings, fft);
+            results[i] = PickOne(inputs[i], options, ctfs, fft);
             progress.Report(new WorkProgress(Interlocked.Increment(ref done), inputs.Count, inputs[i].Name));
         });
         return results;
     }
 
-    private static Result PickOne(CtfOutput.Input input, Settings settings, IFftBackend fft)
+    /// <summary>Reads and picks one micrograph; without joint training it also finishes it here and lets its image go.</summary>
+    private static Stage1 PickOne(CtfOutput.Input input, PickingChainOptions options, IReadOnlyDictionary<string, CtfParameters>? ctfs, IFftBackend fft)
     {
         Image2D? image = null;
         try
         {
             image = ReadMicrograph(input);
-            using var work = WorkingMicrograph.Create(image, settings.DiameterA, fft);
-            var sets = new List<PickSet>();
-            foreach (string picker in settings.Pickers)
-                sets.Add(new PickSet(picker, picker == "log"
-                    ? new LogPicker(fft).Pick(work, new LogPickerOptions { DiameterA = settings.DiameterA })
-                    : new TemplatePicker(fft).Pick(work, settings.Templates!, new TemplatePickerOptions
-                    {
-                        DiameterA = settings.DiameterA,
-                        Ctf = settings.Ctfs is null ? null : ExtractVerb.Lookup(settings.Ctfs, input.Name),
-                        MaxDegreeOfParallelism = 1,
-                    })));
-            var perPicker = sets.ToDictionary(s => s.Method, s => s.Picks.Count);
-            var cleanedOut = new List<PickOutput.Rejection>();
-            if (settings.Clean)
-            {
-                var mask = new MicrographCleaner(fft).Clean(image, new CleanerOptions { DiameterA = settings.DiameterA });
-                foreach (var s in sets)
-                    cleanedOut.AddRange(s.Picks.Where(p => mask.IsBad(p.XPx, p.YPx)).Select(p => new PickOutput.Rejection(
-                        new PickOutput.Coordinate(p.XPx, p.YPx, p.Score, 1, s.Method, null), "in a contaminated region (micrograph cleaner)")));
-                sets = sets.Select(s => s with { Picks = mask.Keep(s.Picks) }).ToList();
-            }
-            double radiusPx = settings.DiameterA / 2 / image.PixelSizeA / 2;
-            var consensus = CoordinateConsensus.Run(sets, radiusPx, settings.MinVotes);
-            var keep = settings.Deep ? image : null;
-            if (!settings.Deep)
-                image.Dispose();
-            return new Result(input, keep, perPicker, cleanedOut.Count, consensus, cleanedOut, null);
+            var micrograph = new ChainMicrograph(input.Name, image, ctfs is null ? null : ExtractVerb.Lookup(ctfs, input.Name));
+            var picks = PickingChain.PickSingle(micrograph, options, fft);
+            if (Joint(options))
+                return new Stage1(input, micrograph, picks, null, null);
+            var done = PickingChain.Combine([micrograph], [picks], options, fft).Micrographs[0];
+            image.Dispose();
+            return new Stage1(input, null, null, done, null);
         }
         catch (Exception e) when (e is ConcordException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             image?.Dispose();
-            return new Result(input, null, new Dictionary<string, int>(), 0, null, [], e.Message);
+            return new Stage1(input, null, null, null, e.Message);
         }
     }
 
@@ -226,54 +275,22 @@ public sealed class PickVerb : IVerb
         return image;
     }
 
-    /// <summary>Trains on every micrograph's consensus, saves DIR/deep_consensus.model and scores every consensus coordinate.</summary>
-    private static (DeepSummary, IReadOnlyList<double[]>) RunDeep(IReadOnlyList<Result> picked, Settings settings, DeepConsensusOptions options, string dir,
-        IFftBackend fft, VerbContext ctx)
+    /// <summary>Saves DIR/deep_consensus.model and counts what its scores kept among the coordinates with enough votes.</summary>
+    private static DeepSummary DeepReport(DeepConsensusModel model, string dir, PickingChainOptions options, IReadOnlyList<ChainMicrographResult> results)
     {
-        double threshold = options.Threshold;
-        if (!(threshold >= 0 && threshold <= 1))
-            throw new InvalidParameterException("--threshold", $"must be in [0, 1], got {threshold}.");
-        var training = picked.Select(r => new DeepConsensusMicrograph(r.Image!, r.Consensus!)).ToList();
-        var model = DeepConsensusTraining.Train(training, settings.DiameterA, options, fft, ctx.Cancellation);
         string path = Path.Combine(dir, DeepConsensusModel.DefaultFileName);
         model.Save(path);
-        var scores = picked.Select(r => model.Score(r.Image!, Candidates(r.Consensus!), fft)).ToList();
-        int kept = scores.Sum(s => s.Count(v => v >= threshold));
+        double t = options.DeepOptions.Threshold;
+        int scored = results.Sum(r => r.DeepScores!.Length), kept = results.Sum(r => r.DeepScores!.Count(v => v >= t));
         var report = model.Training!;
-        return (new DeepSummary(path, threshold, report.Positives, report.Negatives, model.Classifier.ValidationAccuracy, kept,
-            scores.Sum(s => s.Length) - kept), scores);
+        return new DeepSummary(path, t, report.Positives, report.Negatives, model.Classifier.ValidationAccuracy, kept, scored - kept);
     }
 
-    private static List<Pick> Candidates(ConsensusResult consensus) =>
-        consensus.All.Select(c => new Pick(c.XPx, c.YPx, c.Members.Average(m => m.Score))).ToList();
-
-    /// <summary>Kept and rejected coordinates of one micrograph: the vote (or, with deep consensus, the classifier's score) decides.</summary>
-    private static PickOutput.MicrographPicks Decide(Result r, double[]? deepScores, double? threshold)
+    private static void WriteOverlay(string dir, PickOutput.MicrographPicks picks, Stage1 r, double diameterA, int pickers)
     {
-        var kept = new List<PickOutput.Coordinate>();
-        var rejected = new List<PickOutput.Rejection>(r.CleanedOut);
-        var all = r.Consensus!.All;
-        var byVotes = r.Consensus.Rejected.ToDictionary(x => x.Coordinate, x => x.Reason);
-        for (int i = 0; i < all.Count; i++)
-        {
-            var c = all[i];
-            double? deep = deepScores?[i];
-            var coordinate = new PickOutput.Coordinate(c.XPx, c.YPx, deep ?? c.Members.Average(m => m.Score), c.Votes, string.Join(",", c.Methods), deep);
-            if (byVotes.TryGetValue(c, out var reason))
-                rejected.Add(new PickOutput.Rejection(coordinate, reason));
-            else if (deep < threshold)
-                rejected.Add(new PickOutput.Rejection(coordinate, FormattableString.Invariant($"deep-consensus score {deep:0.000} < {threshold:0.00}")));
-            else
-                kept.Add(coordinate);
-        }
-        return new PickOutput.MicrographPicks(r.Input.Name, kept, rejected);
-    }
-
-    private static void WriteOverlay(string dir, PickOutput.MicrographPicks picks, Result r, Settings settings)
-    {
-        using var image = r.Image is null ? ReadMicrograph(r.Input) : null;
-        var source = r.Image ?? image!;
-        PickOutput.WriteOverlay(dir, picks, source, settings.DiameterA / 2 / source.PixelSizeA, settings.Pickers.Count);
+        using var image = r.Micrograph is null ? ReadMicrograph(r.Input) : null;
+        var source = r.Micrograph?.Image ?? image!;
+        PickOutput.WriteOverlay(dir, picks, source, diameterA / 2 / source.PixelSizeA, pickers);
     }
 
     /// <summary>The verb's argument and options.</summary>
@@ -282,10 +299,11 @@ public sealed class PickVerb : IVerb
         public Argument<string[]> Micrographs { get; } = new("micrographs") { Description = "Micrograph MRC files, or micrograph STAR files (rlnMicrographName).", Arity = ArgumentArity.OneOrMore };
         public Option<string> Output { get; } = new("--out", "-o") { Description = "Output folder (created).", Required = true };
         public Option<double> Diameter { get; } = new("--diameter") { Description = "Particle diameter (Å).", Required = true };
-        public Option<string> Method { get; } = new("--method") { Description = "log, template or all (LoG plus template when --templates is given).", DefaultValueFactory = _ => "log" };
+        public Option<string> Method { get; } = new("--method") { Description = "log, template, learned, all (LoG + template + learned when --templates or --learned-model allow), or a comma list such as log,template.", DefaultValueFactory = _ => "log" };
         public Option<string?> Templates { get; } = new("--templates") { Description = "Template stack (MRC), protein bright (projections or class averages)." };
-        public Option<bool> Consensus { get; } = new("--consensus") { Description = "Keep only coordinates found by --min-votes pickers (matching radius half a diameter)." };
-        public Option<int?> MinVotes { get; } = new("--min-votes") { Description = "Votes a coordinate needs (default: all pickers with --consensus; 1 with --deep-consensus)." };
+        public Option<string?> LearnedModel { get; } = new("--learned-model") { Description = "A learned-picker model (learned_picker.model written by an earlier pick) to use instead of training one on these micrographs." };
+        public Option<bool> Consensus { get; } = new("--consensus") { Description = "Keep only coordinates found by --min-votes pickers (matching radius a quarter diameter)." };
+        public Option<int?> MinVotes { get; } = new("--min-votes") { Description = "Votes a coordinate needs (default: 2, or 1 picker alone, with --consensus; 1 otherwise)." };
         public Option<bool> DeepConsensus { get; } = new("--deep-consensus") { Description = "Train a CNN on agreed (positive) vs single (negative) picks and keep coordinates it scores ≥ --threshold." };
         public Option<double> Threshold { get; } = new("--threshold") { Description = "Deep-consensus score a coordinate needs (0–1).", DefaultValueFactory = _ => 0.95 };
         public Option<int> RandomNegatives { get; } = new("--random-negatives") { Description = "Deep consensus: also train on this many background positions per micrograph that no picker chose (default 0: negatives are single picks only)." };
@@ -294,6 +312,6 @@ public sealed class PickVerb : IVerb
         public Option<double?> PixelSize { get; } = new("--angpix") { Description = "Pixel size (Å); default: the MRC header, or the STAR file's optics group." };
         public Option<bool> NoPlots { get; } = new("--no-plots") { Description = "Skip the overlay PNGs." };
 
-        public IEnumerable<Option> Options => [Output, Diameter, Method, Templates, Consensus, MinVotes, DeepConsensus, Threshold, RandomNegatives, Clean, Ctf, PixelSize, NoPlots];
+        public IEnumerable<Option> Options => [Output, Diameter, Method, Templates, LearnedModel, Consensus, MinVotes, DeepConsensus, Threshold, RandomNegatives, Clean, Ctf, PixelSize, NoPlots];
     }
 }

@@ -16,6 +16,15 @@ public sealed record CleanerOptions
     /// <summary>… or when its local variance exceeds the median by this many robust σ.</summary>
     public double VarianceSigmas { get; init; } = 12;
 
+    /// <summary>
+    /// The darker of two density levels is taken for carbon film only when it covers at least this share of the field:
+    /// film is large, while an ice crystal or aggregate (also dense, also darker) covers a few per cent at most.
+    /// </summary>
+    public double MinCarbonFraction { get; init; } = 0.2;
+
+    /// <summary>… and the brighter level (the hole) at least this share, enough pixels for its statistics.</summary>
+    public double MinHoleFraction { get; init; } = 0.03;
+
     /// <summary>Bad regions are grown by this fraction of the particle radius (a particle touching contamination is spoiled too).</summary>
     public double GrowFraction { get; init; } = 1;
 }
@@ -56,7 +65,9 @@ public sealed record CleaningResult(float[] Mask, int Width, int Height)
 /// micrograph is binned until a particle radius spans ~3 pixels, smoothed at the particle scale, and a pixel is bad
 /// when its smoothed density or its local variance is an outlier against the micrograph's own robust statistics
 /// (median, 1.4826·MAD). Isolated particles change neither much at that scale; a plateau of carbon, a dense
-/// aggregate or a thick crystal changes one or both by many σ. The mask is grown by a particle radius.
+/// aggregate or a thick crystal changes one or both by many σ. When a carbon edge splits the field into two levels the
+/// statistics come from the brighter (hole) level only, so carbon is found even where it covers most of the field.
+/// The mask is grown by a particle radius.
 /// </summary>
 public sealed class MicrographCleaner
 {
@@ -79,11 +90,12 @@ public sealed class MicrographCleaner
             squares[i] = d * d;
         }
         var variance = Blur(squares, w, h, r);
-        var (m0, s0) = PeakFinder.RobustLocationScale(smooth);
-        var (m1, s1) = PeakFinder.RobustLocationScale(variance);
+        var reference = ReferencePixels(smooth, options);
+        var (m0, s0) = PeakFinder.RobustLocationScale(Select(smooth, reference));
+        var (m1, s1) = PeakFinder.RobustLocationScale(Select(variance, reference));
         var coarse = new bool[w * h];
         for (int i = 0; i < coarse.Length; i++)
-            coarse[i] = Math.Abs(smooth[i] - m0) > options.MeanSigmas * Math.Max(s0, 1e-12) || variance[i] - m1 > options.VarianceSigmas * Math.Max(s1, 1e-12);
+            coarse[i] = reference?[i] == false || Math.Abs(smooth[i] - m0) > options.MeanSigmas * Math.Max(s0, 1e-12) || variance[i] - m1 > options.VarianceSigmas * Math.Max(s1, 1e-12);
         var grown = Grow(coarse, w, h, options.GrowFraction * r);
         var mask = new float[micrograph.Width * micrograph.Height];
         for (int y = 0; y < micrograph.Height; y++)
@@ -94,6 +106,58 @@ public sealed class MicrographCleaner
                 mask[y * micrograph.Width + x] = grown[iy * w + ix] ? 1 : 0;
             }
         return new CleaningResult(mask, micrograph.Width, micrograph.Height);
+    }
+
+    /// <summary>
+    /// The coarse pixels whose statistics define "good": all of them, unless the smoothed density splits (Otsu) into two
+    /// large levels separated by more than MeanSigmas robust σ of the brighter one. That is a
+    /// carbon edge: support film is denser than the ice in the hole, so the darker level is carbon (bad, whatever share
+    /// of the field it covers) and only the brighter level is the reference for the other tests. With the whole-field median alone a carbon
+    /// film over most of the field would become the reference and the hole the outlier.
+    /// </summary>
+    private static bool[]? ReferencePixels(float[] smooth, CleanerOptions options)
+    {
+        float threshold = Otsu(smooth);
+        var bright = smooth.Select(v => v >= threshold).ToArray();
+        int nBright = bright.Count(b => b), nDark = smooth.Length - nBright;
+        if (nBright < options.MinHoleFraction * smooth.Length || nDark < options.MinCarbonFraction * smooth.Length)
+            return null;
+        var (mb, sb) = PeakFinder.RobustLocationScale(Select(smooth, bright));
+        var (md, sd) = PeakFinder.RobustLocationScale(Select(smooth, bright.Select(b => !b).ToArray()));
+        // The smaller spread: the class holding the edge's transition pixels has an inflated one.
+        return mb - md > options.MeanSigmas * Math.Max(Math.Min(sb, sd), 1e-12) ? bright : null;
+    }
+
+    private static float[] Select(float[] values, bool[]? keep) => keep is null ? values : values.Where((_, i) => keep[i]).ToArray();
+
+    /// <summary>Otsu's threshold (1979): the split of a 256-bin histogram that maximises the between-class variance.</summary>
+    private static float Otsu(float[] values)
+    {
+        float min = values.Min(), max = values.Max();
+        if (!(max > min))
+            return max;
+        const int bins = 256;
+        var histogram = new double[bins];
+        foreach (float v in values)
+            histogram[Math.Min(bins - 1, (int)((v - min) / (max - min) * bins))]++;
+        double total = values.Length, sumAll = 0;
+        for (int i = 0; i < bins; i++)
+            sumAll += i * histogram[i];
+        double weightLow = 0, sumLow = 0, best = -1;
+        int split = 0;
+        for (int i = 0; i < bins - 1; i++)
+        {
+            weightLow += histogram[i];
+            sumLow += i * histogram[i];
+            double weightHigh = total - weightLow;
+            if (weightLow == 0 || weightHigh == 0)
+                continue;
+            double meanLow = sumLow / weightLow, meanHigh = (sumAll - sumLow) / weightHigh;
+            double between = weightLow * weightHigh * (meanLow - meanHigh) * (meanLow - meanHigh);
+            if (between > best)
+                (best, split) = (between, i);
+        }
+        return min + (split + 1) * (max - min) / bins;
     }
 
     private float[] Blur(ReadOnlySpan<float> data, int w, int h, double sigma)

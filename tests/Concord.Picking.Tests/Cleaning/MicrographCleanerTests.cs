@@ -26,4 +26,34 @@ public class MicrographCleanerTests(ITestOutputHelper output)
         Assert.True(badRemoved >= 0.6 * badPicks, $"{badRemoved}/{badPicks}");
         Assert.True(goodKept >= 0.75 * good.Count, $"{goodKept}/{good.Count}");
     }
+
+    /// <summary>
+    /// A carbon edge: the simulator lays the film over most of the field (80–95 % of a 1024² one) with the hole on
+    /// one side, so the cleaner must take the hole (the brighter level), not the field's median, as good. LoG picks on
+    /// the film must go and the particles in the hole stay. (On 512² the hole is only a few per cent of the field.)
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Finds_a_carbon_film_that_covers_most_of_the_field(int seed)
+    {
+        const int size = 1024;
+        var mic = SimulatedMicrographs.Get(size, seed, carbon: true);
+        Assert.Contains(mic.Truth.Regions, r => r.Kind == Concord.Simulation.Movies.ContaminationKind.CarbonEdge);
+        using var fft = FftBackends.Create();
+        var result = new MicrographCleaner(fft).Clean(mic.Image, new CleanerOptions { DiameterA = 80 });
+        double iou = result.IntersectionOverUnion(mic.Truth.BadRegionMask);
+        var picks = new LogPicker(fft).Pick(mic.Image, new LogPickerOptions { DiameterA = 80 });
+        var onBad = picks.Where(p => mic.OnBad(p.XPx, p.YPx)).ToList();
+        int removed = onBad.Count(p => result.IsBad(p.XPx, p.YPx));
+        var usable = mic.Usable;
+        int kept = usable.Count(p => !result.IsBad(p.X, p.Y));
+        output.WriteLine($"seed {seed}: IoU {iou:F3}, bad fraction {result.BadFraction:F3} (true {mic.Truth.BadRegionMask.Average(v => (double)v):F3}); " +
+            $"LoG picks on carbon removed {removed}/{onBad.Count}; usable particles kept {kept}/{usable.Count}");
+        Assert.True(onBad.Count >= 10, $"only {onBad.Count} picks on the film: the test needs carbon under particles");
+        Assert.True(removed >= 0.9 * onBad.Count, $"{removed}/{onBad.Count}");
+        Assert.True(iou >= 0.8, $"IoU {iou:F3}");
+        Assert.True(usable.Count >= 3, $"{usable.Count} particles in the hole");
+        Assert.True(kept >= 0.6 * usable.Count, $"{kept}/{usable.Count}");
+    }
 }

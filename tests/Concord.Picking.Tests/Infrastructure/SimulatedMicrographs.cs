@@ -9,6 +9,16 @@ namespace Concord.Picking.Tests.Infrastructure;
 public sealed record TestMicrograph(Image2D Image, SimulatedMovie Truth, double DiameterA)
 {
     public IReadOnlyList<(double X, double Y)> Particles => Truth.Particles.Where(p => !p.IsJunk).Select(p => (p.X, p.Y)).ToList();
+    /// <summary>Particles a picker should find: not junk and centred outside the true bad-region mask (carbon, ice crystals, aggregates).</summary>
+    public IReadOnlyList<(double X, double Y)> Usable => Truth.Particles.Where(p => !p.IsJunk && !OnBad(p.X, p.Y)).Select(p => (p.X, p.Y)).ToList();
+
+    /// <summary>Whether the pixel nearest (x, y) is in the true bad-region mask.</summary>
+    public bool OnBad(double x, double y)
+    {
+        int w = Image.Width, h = Image.Height;
+        return Truth.BadRegionMask[Math.Clamp((int)Math.Round(y), 0, h - 1) * w + Math.Clamp((int)Math.Round(x), 0, w - 1)] > 0.5f;
+    }
+
     public IReadOnlyList<(double X, double Y)> Junk => Truth.Particles.Where(p => p.IsJunk).Select(p => (p.X, p.Y)).ToList();
 }
 
@@ -25,11 +35,12 @@ public static class SimulatedMicrographs
         return PresetPhantoms.Maps([.. models, fragment], 64, 1.5);
     });
 
-    private static readonly Dictionary<(int, int, bool), TestMicrograph> Cache = [];
+    private static readonly Dictionary<(int, int, bool, bool), TestMicrograph> Cache = [];
     private static readonly Lock Gate = new();
 
     /// <summary>The small preset's molecule and optics (1.5 Å/px, 80 Å particles) on a <paramref name="size"/>² field.</summary>
-    public static MovieSimulationOptions Options(int size, bool contamination) => new()
+    /// <param name="carbon">Add a carbon edge (the simulator puts the film over most of the field, the hole on one side).</param>
+    public static MovieSimulationOptions Options(int size, bool contamination, bool carbon = false) => new()
     {
         Width = size,
         Height = size,
@@ -41,18 +52,18 @@ public static class SimulatedMicrographs
         JunkFraction = 0.15,
         DriftA = 0,
         LocalMotionA = 0,
-        CarbonProbability = 0,
+        CarbonProbability = carbon ? 1 : 0,
         MeanIceCrystals = contamination ? 1.5 : 0,
         MeanAggregates = contamination ? 1.5 : 0,
     };
 
-    public static TestMicrograph Get(int size, int seed, bool contamination = false)
+    public static TestMicrograph Get(int size, int seed, bool contamination = false, bool carbon = false)
     {
         lock (Gate)
         {
-            if (Cache.TryGetValue((size, seed, contamination), out var cached))
+            if (Cache.TryGetValue((size, seed, contamination, carbon), out var cached))
                 return cached;
-            var options = Options(size, contamination);
+            var options = Options(size, contamination, carbon);
             using var fft = FftBackends.CreateDeterministic();
             var simulator = new MovieSimulator(options, Maps.Value, lastModelIsJunk: true, fft);
             var sum = new float[size * size];
@@ -62,7 +73,7 @@ public static class SimulatedMicrographs
                     sum[i] += frame[i];
             });
             var micrograph = new TestMicrograph(Image2D.FromPixels(size, size, sum, options.PixelSizeA), truth, options.ParticleDiameterA);
-            Cache[(size, seed, contamination)] = micrograph;
+            Cache[(size, seed, contamination, carbon)] = micrograph;
             return micrograph;
         }
     }

@@ -1,8 +1,11 @@
 using Concord.Core;
 using Concord.Core.Fourier;
+using Concord.Core.Learning;
+using Concord.Picking.Consensus;
 using Concord.Picking.Evaluation;
 using Concord.Picking.Methods.Learned;
 using Concord.Picking.Methods.Log;
+using Concord.Picking.Methods.Template;
 using Concord.Picking.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -92,5 +95,69 @@ public class LearnedPickerTests(ITestOutputHelper output)
         using var fft = FftBackends.CreateDeterministic();
         Assert.Throws<InvalidParameterException>(() =>
             new LearnedPicker(fft).Train([new LearnedTrainingMicrograph(mic.Image, [])], Options, 1));
+    }
+
+    /// <summary>
+    /// Self-training as in the chain: positives where LoG and template agree, negatives where only one of them picked
+    /// (plus random background), no manual picks. The learned picker must then be more precise than either teacher on
+    /// held-out micrographs, and a saved and re-read model must pick exactly the same coordinates.
+    /// </summary>
+    [Fact]
+    public void Self_trained_from_two_pickers_beats_both_teachers_and_round_trips_through_a_file()
+    {
+        using var fft = FftBackends.CreateDeterministic();
+        var templates = Templates.Projections(4, seed: 9);
+        double radius = 0.25 * 80 / 1.5;
+        (IReadOnlyList<Pick> Log, IReadOnlyList<Pick> Template) Teachers(TestMicrograph mic) =>
+            (new LogPicker(fft).Pick(mic.Image, new LogPickerOptions { DiameterA = 80 }),
+             new TemplatePicker(fft).Pick(mic.Image, templates, new TemplatePickerOptions { DiameterA = 80, Ctf = mic.Truth.Ctf, AngularStepDeg = 15 }));
+        var training = TrainSeeds.Select(s =>
+        {
+            var mic = SimulatedMicrographs.Get(Size, s, contamination: true);
+            var (log, template) = Teachers(mic);
+            var consensus = CoordinateConsensus.Run([new PickSet("log", log), new PickSet("template", template)], radius, 1);
+            return LearnedPicker.FromConsensus(mic.Image, consensus);
+        }).ToList();
+        var picker = new LearnedPicker(fft);
+        var model = picker.Train(training, Options with { CandidateNegatives = false }, seed: 5);
+        output.WriteLine($"self-trained on {model.Positives} positives, {model.Negatives} negatives");
+        string path = Path.Combine(Path.GetTempPath(), $"concord-learned-{Guid.NewGuid():N}.model");
+        model.Save(path);
+        var loaded = LearnedPickerModel.Load(path);
+        File.Delete(path);
+        Assert.Equal(model.Classifier.Weights, loaded.Classifier.Weights);
+        PickingScore learned = PickingScore.Empty, log = PickingScore.Empty, template = PickingScore.Empty;
+        foreach (int s in TestSeeds)
+        {
+            var mic = SimulatedMicrographs.Get(Size, s, contamination: true);
+            var picks = picker.Pick(mic.Image, model);
+            Assert.Equal(picks, picker.Pick(mic.Image, loaded));
+            var teachers = Teachers(mic);
+            learned = learned.Plus(PickingScore.Compute(picks, mic.Usable, radius));
+            log = log.Plus(PickingScore.Compute(teachers.Log, mic.Usable, radius));
+            template = template.Plus(PickingScore.Compute(teachers.Template, mic.Usable, radius));
+        }
+        output.WriteLine($"learned:  {learned}, F1 {learned.F1:F3}");
+        output.WriteLine($"LoG:      {log}, F1 {log.F1:F3}");
+        output.WriteLine($"template: {template}, F1 {template.F1:F3}");
+        Assert.True(learned.Precision >= Math.Max(log.Precision, template.Precision), $"learned {learned} vs LoG {log}, template {template}");
+        Assert.True(learned.F1 >= Math.Max(log.F1, template.F1) - 0.01, $"learned {learned} vs LoG {log}, template {template}");
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_model_is_refused_with_a_model_format_error()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"concord-notamodel-{Guid.NewGuid():N}.model");
+        File.WriteAllText(path, "hello\n");
+        try
+        {
+            Assert.Throws<ModelFormatException>(() => LearnedPickerModel.Load(path));
+            File.WriteAllLines(path, ["concord-learned-picker 1", "diameter_a 80"]);
+            Assert.Throws<ModelFormatException>(() => LearnedPickerModel.Load(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

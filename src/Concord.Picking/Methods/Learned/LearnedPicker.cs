@@ -2,6 +2,7 @@ using Concord.Core;
 using Concord.Core.Fourier;
 using Concord.Core.Imaging;
 using Concord.Core.Learning;
+using Concord.Picking.Consensus;
 using Concord.Picking.Methods.Log;
 
 namespace Concord.Picking.Methods.Learned;
@@ -52,10 +53,34 @@ public sealed record LearnedPickerOptions
 }
 
 /// <summary>A training micrograph and the particle centres (micrograph pixels) a user picked on it.</summary>
-public sealed record LearnedTrainingMicrograph(Image2D Micrograph, IReadOnlyList<(double X, double Y)> Particles);
+/// <remarks>
+/// Without <see cref="Negatives"/> every position away from <see cref="Particles"/> is background (a user picked every
+/// particle). With <see cref="Negatives"/> (self-training from other pickers, <see cref="LearnedPicker.FromConsensus"/>)
+/// the labels are partial: the given negatives replace the blob-filter candidate negatives, and random background is
+/// drawn at least one diameter from every position in <see cref="Particles"/>, <see cref="Negatives"/> and
+/// <see cref="Unlabelled"/>, so an unconfirmed particle is never taught as background.
+/// </remarks>
+public sealed record LearnedTrainingMicrograph(Image2D Micrograph, IReadOnlyList<(double X, double Y)> Particles)
+{
+    /// <summary>Explicit non-particle centres (micrograph pixels), e.g. picks a single picker made; null: a fully labelled micrograph.</summary>
+    public IReadOnlyList<(double X, double Y)>? Negatives { get; init; }
+
+    /// <summary>Candidates that are neither label (found by some pickers but not enough); random negatives keep away from them.</summary>
+    public IReadOnlyList<(double X, double Y)> Unlabelled { get; init; } = [];
+}
 
 /// <summary>A trained learned picker: the classifier and the options it was trained with.</summary>
-public sealed record LearnedPickerModel(LogisticModel Classifier, LearnedPickerOptions Options, int Positives, int Negatives);
+public sealed record LearnedPickerModel(LogisticModel Classifier, LearnedPickerOptions Options, int Positives, int Negatives)
+{
+    /// <summary>File name the pick verb writes the model under, in the picks folder.</summary>
+    public const string DefaultFileName = "learned_picker.model";
+
+    /// <summary>Writes the model as text (see <see cref="LearnedPickerModelFile"/>).</summary>
+    public void Save(string path) => LearnedPickerModelFile.Write(path, this);
+
+    /// <summary>Reads a model written by <see cref="Save(string)"/>; <paramref name="maxDegreeOfParallelism"/> is a run setting, not stored.</summary>
+    public static LearnedPickerModel Load(string path, int maxDegreeOfParallelism = -1) => LearnedPickerModelFile.Read(path, maxDegreeOfParallelism);
+}
 
 /// <summary>
 /// Learned picker after Xmipp's automatic picker (Abrishami et al. 2013): from a few hundred user-picked centres it
@@ -85,7 +110,7 @@ public sealed class LearnedPicker
             using var work = WorkingMicrograph.Create(micrographs[m].Micrograph, options.DiameterA, _fft);
             var features = new PatchFeatures(work, options.DarkParticles, _fft);
             var positives = micrographs[m].Particles.Select(p => work.ToWorking(p.X, p.Y)).ToList();
-            var negatives = Negatives(work, positives, options, ref rng);
+            var negatives = Negatives(work, micrographs[m], positives, options, ref rng);
             rows.AddRange(features.Compute(positives, options.MaxDegreeOfParallelism));
             rows.AddRange(features.Compute(negatives, options.MaxDegreeOfParallelism));
             labels.AddRange(positives.Select(_ => true));
@@ -94,6 +119,25 @@ public sealed class LearnedPicker
         var model = LogisticModel.Fit([.. rows], labels, options.L2);
         int count = labels.Count(l => l);
         return new LearnedPickerModel(model, options, count, labels.Count - count);
+    }
+
+    /// <summary>
+    /// Training data from the other pickers' consensus on one micrograph, as Xmipp's automatic picker is trained inside
+    /// a Scipion consensus workflow (Abrishami et al. 2013; Sorzano et al. 2020): positives are coordinates every picker
+    /// found (almost all particles), negatives those a single picker found (mostly junk, ice and noise peaks), and the
+    /// rest are left unlabelled. Random background negatives are added by <see cref="Train"/>.
+    /// </summary>
+    public static LearnedTrainingMicrograph FromConsensus(Image2D micrograph, ConsensusResult consensus)
+    {
+        ArgumentNullException.ThrowIfNull(micrograph);
+        ArgumentNullException.ThrowIfNull(consensus);
+        if (consensus.Methods < 2)
+            throw new InvalidParameterException("pickers", $"self-training needs at least two pickers to agree, got {consensus.Methods}.");
+        return new LearnedTrainingMicrograph(micrograph, consensus.All.Where(c => c.Votes == consensus.Methods).Select(c => (c.XPx, c.YPx)).ToList())
+        {
+            Negatives = consensus.All.Where(c => c.Votes == 1).Select(c => (c.XPx, c.YPx)).ToList(),
+            Unlabelled = consensus.All.Where(c => c.Votes > 1 && c.Votes < consensus.Methods).Select(c => (c.XPx, c.YPx)).ToList(),
+        };
     }
 
     /// <summary>Picks on <paramref name="micrograph"/>: micrograph pixels, scores are particle probabilities (0…1), best first.</summary>
@@ -133,14 +177,24 @@ public sealed class LearnedPicker
         return peaks.Select(p => (p.XPx, p.YPx)).ToList();
     }
 
-    private List<(double X, double Y)> Negatives(WorkingMicrograph work, List<(double X, double Y)> positives, LearnedPickerOptions options, ref SplitMix64 rng)
+    private List<(double X, double Y)> Negatives(WorkingMicrograph work, LearnedTrainingMicrograph micrograph, List<(double X, double Y)> positives,
+        LearnedPickerOptions options, ref SplitMix64 rng)
     {
         double diameter = 2 * work.RadiusPx;
         var near = new SpatialGrid(diameter);
         foreach (var (x, y) in positives)
             near.Add(x, y);
         var negatives = new List<(double X, double Y)>();
-        if (options.CandidateNegatives)
+        if (micrograph.Negatives is { } given)
+        {
+            negatives.AddRange(given.Select(p => work.ToWorking(p.X, p.Y)).Where(c => !near.AnyWithin(c.X, c.Y, work.RadiusPx * work.RadiusPx)));
+            foreach (var (x, y) in given.Concat(micrograph.Unlabelled))
+            {
+                var (wx, wy) = work.ToWorking(x, y);
+                near.Add(wx, wy);
+            }
+        }
+        else if (options.CandidateNegatives)
             negatives.AddRange(Candidates(work, options).Where(c => !near.AnyWithin(c.X, c.Y, work.RadiusPx * work.RadiusPx)));
         int wanted = (int)Math.Round(options.RandomNegativesPerPositive * positives.Count);
         double border = work.RadiusPx;

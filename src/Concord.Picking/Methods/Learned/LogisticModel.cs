@@ -30,6 +30,19 @@ public sealed class LogisticModel
 
     public double Bias { get; }
 
+    /// <summary>A model from stored parameters (see <see cref="LearnedPickerModel.Save(string)"/>); all four must agree in length where they should.</summary>
+    public static LogisticModel FromParameters(IReadOnlyList<double> mean, IReadOnlyList<double> scale, IReadOnlyList<double> weights, double bias)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(scale);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (mean.Count != weights.Count || scale.Count != weights.Count)
+            throw new ShapeMismatchException($"{weights.Count} weights but {mean.Count} means and {scale.Count} scales.");
+        if (scale.Any(v => !(v > 0)) || mean.Concat(weights).Append(bias).Any(v => !double.IsFinite(v)))
+            throw new InvalidParameterException("model", "scales must be positive and every parameter finite.");
+        return new LogisticModel([.. mean], [.. scale], [.. weights], bias);
+    }
+
     /// <summary>Fits <paramref name="rows"/> with <paramref name="labels"/> (true: particle) under ridge penalty <paramref name="l2"/>.</summary>
     public static LogisticModel Fit(double[][] rows, IReadOnlyList<bool> labels, double l2, int iterations = 30)
     {
