@@ -87,7 +87,7 @@ public sealed class MotionVerb : IVerb
         foreach (string p in problems)
             ctx.Error.WriteLine($"error: {p}");
         using var gain = settings.GainPath is null ? null : ReadGain(settings.GainPath);
-        using var fft = FftBackends.Create(maxDegreeOfParallelism: ctx.Threads);
+        using var fft = new FftwBackend(FftwPlanRigor.Estimate, ctx.Threads);
         var writer = new MotionOutputWriter(settings);
         var results = new List<MovieResult>();
         for (int i = 0; i < inputs.Count; i++)
