@@ -1,3 +1,4 @@
+using Concord.IO.Mrc;
 using Concord.IO.Star;
 using Concord.Picking;
 using Concord.Picking.Evaluation;
@@ -21,8 +22,9 @@ public sealed record PickingTruthScore(int Micrographs, int Picks, int Truth, in
 /// <c>ROOT/Movies/NAME.mrcs</c> and their truth to <c>ROOT/truth/coordinates.star</c> (rlnMicrographMovieName relative to
 /// ROOT, centres in movie pixels, rlnConcordJunk marking fragments) with the movie pixel size in
 /// <c>ROOT/truth/micrographs.star</c>; a corrected micrograph keeps the path of its movie, so its truth is found from
-/// there. Junk fragments are not particles a picker should find and are left out, as in the picking tests. Real data
-/// has no such files and scores as null.
+/// there. Junk fragments, and particles inside the true bad-region masks (<c>ROOT/truth/masks/NAME_bad.mrc</c>: carbon,
+/// ice, aggregates), are not particles a picker should deliver and are left out, as in the picking benchmarks. Real
+/// data has no such files and scores as null.
 /// </summary>
 public sealed class PickingTruth
 {
@@ -76,6 +78,21 @@ public sealed class PickingTruth
     /// <summary>Sentinel entry holding the movie pixel size (as X) read from truth/micrographs.star.</summary>
     private const string PixelSizeKey = "\0pixel_size";
 
+    /// <summary>
+    /// Drops centres inside the simulator's true bad-region mask (carbon, ice crystals, aggregates): the chapter removes
+    /// picks there, so a particle on carbon is not one a picking chain should deliver (as in the picking benchmarks).
+    /// </summary>
+    private static void RemoveInBadRegions(string maskPath, List<(double X, double Y)> centres)
+    {
+        if (!File.Exists(maskPath))
+            return;
+        using var reader = MrcReader.Open(maskPath);
+        var mask = new float[reader.Width * reader.Height];
+        reader.ReadImage(0, mask);
+        int w = reader.Width, h = reader.Height;
+        centres.RemoveAll(c => mask[Math.Clamp((int)Math.Round(c.Y), 0, h - 1) * w + Math.Clamp((int)Math.Round(c.X), 0, w - 1)] > 0.5f);
+    }
+
     private static Dictionary<string, List<(double X, double Y)>>? Read(string root)
     {
         string coordinates = Path.Combine(root, "truth", "coordinates.star");
@@ -94,6 +111,8 @@ public sealed class PickingTruth
             if (!junk || table.GetString(r, StarLabels.ConcordJunk) == "None")
                 list.Add((table.GetDouble(r, StarLabels.CoordinateX), table.GetDouble(r, StarLabels.CoordinateY)));
         }
+        foreach (var (movie, list) in result)
+            RemoveInBadRegions(Path.Combine(root, "truth", "masks", Path.GetFileNameWithoutExtension(movie) + "_bad.mrc"), list);
         string micrographs = Path.Combine(root, "truth", "micrographs.star");
         if (File.Exists(micrographs) && StarReader.Read(micrographs).Find("optics")?.Loop is { RowCount: > 0 } optics
             && optics.HasColumn(StarLabels.MicrographOriginalPixelSize))
