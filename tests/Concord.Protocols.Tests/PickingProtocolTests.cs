@@ -120,6 +120,14 @@ public sealed class PickingProtocolTests(PickingProject picking, ITestOutputHelp
         // Same keys as the input, split in two.
         Assert.Equal(picking.Rows(EmKinds.Coordinate, "pick_deep.kept").Select(r => r.Key).Order(), kept.Concat(rejected).Select(r => r.Key).Order());
         Assert.All(rejected, r => Assert.Equal(PickCleanProtocol.Reason, r.Reason));
+        // One overlay PNG per micrograph, a real image file (PNG signature), for the user to look at.
+        var plots = picking.Rows(BuiltInKinds.File, "pick_clean.plots");
+        Assert.Equal(Micrographs.Order(), plots.Select(m => m.Key).Order());
+        Assert.All(plots, p =>
+        {
+            var bytes = File.ReadAllBytes(picking.Project.Resolve(p.Row.Path));
+            Assert.True(bytes.Length > 1000 && bytes[1] == (byte)'P' && bytes[2] == (byte)'N' && bytes[3] == (byte)'G', p.Row.Path);
+        });
     }
 
     [Fact]

@@ -93,34 +93,11 @@ public static class PickOutput
     /// </summary>
     public static string WriteOverlay(string dir, MicrographPicks micrograph, Image2D image, double radiusPx, int pickers)
     {
-        int bin = Math.Max(1, (int)Math.Ceiling(Math.Max(image.Width, image.Height) / 1024.0));
-        var (pixels, w, h) = Bin(image, bin);
-        var circles = micrograph.Kept.Select(c => Circle(c, VoteColor(c.Votes, pickers), radiusPx, bin))
-            .Concat(micrograph.Rejected.Select(r => Circle(r.Coordinate, "#377eb8", radiusPx, bin))).ToList();
         string path = Path.Combine(dir, "plots", Path.GetFileNameWithoutExtension(micrograph.Name) + "_picks.png");
         string title = $"{Path.GetFileName(micrograph.Name)}: {micrograph.Kept.Count} kept, {micrograph.Rejected.Count} rejected (blue)";
-        Figures.SaveImage(path, pixels, w, h, title, 1, 99, circles);
+        PickOverlay.Save(path, image.Span, image.Width, image.Height, micrograph.Kept.Select(c => new OverlayPick(c.XPx, c.YPx, c.Votes)),
+            micrograph.Rejected.Select(r => new OverlayPick(r.Coordinate.XPx, r.Coordinate.YPx, 0)), radiusPx, pickers, title);
         return path;
-    }
-
-    private static string VoteColor(int votes, int pickers) => votes >= Math.Min(3, pickers) ? "#4daf4a" : votes == 2 ? "#ff7f00" : "#e41a1c";
-
-    /// <summary>
-    /// SaveImage's heatmap puts data row 0 at the top and it fills that row with image row height − 1, so image row y
-    /// lands at plot y + ½ (MRC viewers' y up): circle centres need no flip, only the half-pixel offset of cell centres.
-    /// </summary>
-    private static (double X, double Y, double Radius, string Color) Circle(Coordinate c, string color, double radiusPx, int bin) =>
-        ((c.XPx + 0.5) / bin, (c.YPx + 0.5) / bin, radiusPx / bin, color);
-
-    private static (float[] Pixels, int Width, int Height) Bin(Image2D image, int bin)
-    {
-        int w = image.Width / bin, h = image.Height / bin;
-        var src = image.Span;
-        var dst = new float[w * h];
-        for (int y = 0; y < h * bin; y++)
-            for (int x = 0; x < w * bin; x++)
-                dst[(y / bin * w) + (x / bin)] += src[(y * image.Width) + x];
-        return (dst, w, h);
     }
 
     private static string[] Values(string micrograph, Coordinate c) =>

@@ -2,6 +2,7 @@ using Concord.Core.Fourier;
 using Concord.Core.Imaging;
 using Concord.IO.Mrc;
 using Concord.Picking.Cleaning;
+using Concord.Plots;
 using Concord.Protocols.Sets;
 using Concord.Workflow.Protocols;
 using Concord.Workflow.Sets;
@@ -19,6 +20,9 @@ public sealed record PickCleanParameters : PickingParameters
 
     [Param("Grow", "Bad regions grow by this fraction of the particle radius.", Min = 0, Max = 10)]
     public double GrowFraction { get; init; } = 1;
+
+    [Param("Plots", "Write a PNG per micrograph with the picks drawn on it.")]
+    public bool Plots { get; init; } = true;
 
     public CleanerOptions Options() => new() { DiameterA = DiameterA, MeanSigmas = MeanSigmas, VarianceSigmas = VarianceSigmas, GrowFraction = GrowFraction };
 }
@@ -38,11 +42,12 @@ public sealed class PickCleanProtocol : Protocol<PickCleanParameters>
     public static OutputPort<CoordinateRow> Coordinates { get; } = new("coordinates", EmKinds.Coordinate, "coordinates outside the bad regions");
     public static OutputPort<CoordinateRow> Rejected { get; } = new("rejected", EmKinds.Coordinate, "coordinates inside bad regions, with the reason");
     public static OutputPort<FileRow> Masks { get; } = new("masks", BuiltInKinds.File, "bad-region mask per micrograph (MRC, 1 = bad), keyed by micrograph");
+    public static OutputPort<FileRow> Plots { get; } = new("plots", BuiltInKinds.File, "picks on each micrograph (PNG): kept coloured by how many pickers agree, removed in blue");
 
     public override string Name => "pick.clean";
     public override string Summary => "Find carbon, ice and aggregates on each micrograph and drop the coordinates inside them.";
     public override IReadOnlyList<InputPort> Inputs => [Micrographs, Input];
-    public override IReadOnlyList<OutputPort> Outputs => [Coordinates, Rejected, Masks];
+    public override IReadOnlyList<OutputPort> Outputs => [Coordinates, Rejected, Masks, Plots];
 
     protected override IReadOnlyList<Step> Steps(PickCleanParameters parameters)
     {
@@ -64,12 +69,25 @@ public sealed class PickCleanProtocol : Protocol<PickCleanParameters>
         using (var image = Image2D.FromPixels(mask.Width, mask.Height, mask.Mask, micrograph.PixelSizeA))
             MrcWriter.Write(file.TempPath, image);
         item.Emit(Masks, new FileRow(file.RelativePath, new FileInfo(file.TempPath).Length));
-        foreach (var c in coordinates.GetValueOrDefault(item.Key) ?? [])
+        var picks = coordinates.GetValueOrDefault(item.Key) ?? [];
+        var kept = new List<OverlayPick>();
+        var removed = new List<OverlayPick>();
+        foreach (var c in picks)
         {
-            if (mask.IsBad(c.Row.XPx, c.Row.YPx))
+            bool bad = mask.IsBad(c.Row.XPx, c.Row.YPx);
+            if (bad)
                 item.Emit(Rejected, c.Key, c.Row, Reason);
             else
                 item.Emit(Coordinates, c.Key, c.Row);
+            (bad ? removed : kept).Add(new OverlayPick(c.Row.XPx, c.Row.YPx, c.Row.Votes));
+        }
+        if (p.Plots)
+        {
+            var png = item.NewFile($"{item.Key}_picks.png");
+            int pickers = picks.Count == 0 ? 1 : picks.Max(c => c.Row.Votes);
+            PickOverlay.Save(png.TempPath, micrograph.Span, micrograph.Width, micrograph.Height, kept, removed, p.DiameterA / 2 / micrograph.PixelSizeA,
+                pickers, $"{item.Key}: {kept.Count} kept (red 1, orange 2, green {pickers} pickers), {removed.Count} on bad regions (blue), {mask.BadFraction:P0} bad");
+            item.Emit(Plots, new FileRow(png.RelativePath, new FileInfo(png.TempPath).Length));
         }
         item.Log($"pick.clean: {item.Key}: {mask.BadFraction:P1} of the micrograph is bad");
     }
