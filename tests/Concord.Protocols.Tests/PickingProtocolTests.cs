@@ -152,6 +152,11 @@ public sealed class PickingProtocolTests(PickingProject picking, ITestOutputHelp
             Assert.Equal(Enumerable.Range(1, stack.Count()), stack.Select(p => p.Row.ImageNumber));
         }
         Assert.All(particles, p => Assert.Null(p.Row.DefocusUA));
+        // Gold-standard halves 1 and 2, each micrograph split within one particle, and the STAR carries them.
+        Assert.All(particles, p => Assert.InRange(p.Row.RandomSubset, 1, 2));
+        foreach (var micrograph in particles.GroupBy(p => p.Row.MicrographName))
+            Assert.InRange(micrograph.Count(p => p.Row.RandomSubset == 1) - micrograph.Count(p => p.Row.RandomSubset == 2), -1, 1);
+        Assert.Equal(particles.Count(p => p.Row.RandomSubset == 1), star.Particles.Count(p => p.RandomSubset == 1));
     }
 
     [Fact]

@@ -12,8 +12,8 @@ using Concord.Workflow.Running;
 namespace Concord.Cli.Verbs;
 
 /// <summary>
-/// `concord demo`: writes a pipeline (simulate → motion.correct → reconstruct.gold; motion → picking → extraction), runs it in a project through the
-/// workflow engine, and reports what each run kept and rejected, where its results are, and how close it came to the
+/// `concord demo`: writes a pipeline (simulate → motion.correct → ctf.estimate ×2 → ctf.consensus → picking chain →
+/// particles.extract; reconstruct.gold), runs it in a project through the workflow engine, and reports what each run kept and rejected, where its results are, and how close it came to the
 /// truth. An interrupted demo finishes with `concord resume --project DIR`.
 /// </summary>
 public sealed class DemoVerb : IVerb
@@ -29,17 +29,18 @@ public sealed class DemoVerb : IVerb
     public Command Create(GlobalOptions global, TextWriter stdout, TextWriter stderr)
     {
         var project = new Option<string>("--project") { Description = "Project folder for the demo (created if missing).", DefaultValueFactory = _ => "concord-demo" };
-        var preset = new Option<string>("--preset") { Description = "Simulated data set: small (default, about a minute) or tiny (seconds).", DefaultValueFactory = _ => "small" };
+        var preset = new Option<string>("--preset") { Description = "Simulated data set: small (default, about a minute) or tiny (under a minute, tests).", DefaultValueFactory = _ => "small" };
         var seed = new Option<int>("--seed") { Description = "Random seed of the simulation.", DefaultValueFactory = _ => 1 };
         var command = new Command("demo", """
             Simulate a data set with known truth (movies with gain, drift, contamination and junk; a particle stack with
             poses and CTFs) and run the stages Concord has so far as a pipeline of the workflow engine: motion
-            correction with dose weighting and the drift sanity check (movies → micrographs), then a gold-standard
-            reconstruction with CTF from the known poses and its FSC, and particle picking on the micrographs (LoG,
-            templates, their consensus, a learned picker trained on it, deep consensus, cleaning) and extraction, each
-            scored against the truth. The pipeline is
-            written to PROJECT/demo.toml (re-run it with `concord run`); an interrupted demo finishes with
-            `concord resume --project PROJECT`. Prints what each run kept and rejected and where the results are.
+            correction with dose weighting and the drift sanity check; CTF by two estimators and their consensus, with
+            micrographs rejected for readable reasons; picking by LoG, templates and a learned picker, their
+            coordinate consensus, deep consensus and the micrograph cleaner, then extraction from the CTF-accepted
+            micrographs; and a gold-standard reconstruction with CTF from the known poses. Every step is scored
+            against the truth. The pipeline is written to PROJECT/demo.toml (re-run it with `concord run`); an
+            interrupted demo finishes with `concord resume --project PROJECT`. Prints what each run kept and rejected
+            and where the results are.
 
             Examples:
               concord demo
