@@ -91,7 +91,10 @@ public static class CtfFiles
         var d = CtfDiagnostics.Compute(micrograph, estimate.Ctf, settings, fft);
         string title = string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileName(name)}: U {estimate.Ctf.DefocusUA:F0} Å, V {estimate.Ctf.DefocusVA:F0} Å, {estimate.Ctf.DefocusAngleDeg:F1}°, fit to {estimate.MaxResolutionA:F1} Å");
-        Figures.SaveImage(spectrumPng, d.Spectrum, d.Size, d.Size, title + " (left data, right model)", 1, 99, maxSidePx: 512);
+        // The 512-px picture holds about 50 characters of title: the defocus only; the fit PNG has the rest.
+        string spectrumTitle = string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileNameWithoutExtension(name)}: data | model, U {estimate.Ctf.DefocusUA:F0} V {estimate.Ctf.DefocusVA:F0} Å");
+        Figures.SaveImage(spectrumPng, d.Spectrum, d.Size, d.Size, spectrumTitle, 1, 99, maxSidePx: 512);
         var inBand = Enumerable.Range(0, d.FrequencyPerA.Length).Where(b => d.FrequencyPerA[b] >= d.LowFrequency && !double.IsNaN(d.Data[b])).ToArray();
         var x = inBand.Select(b => d.FrequencyPerA[b]).ToArray();
         Figures.SaveCurves(fitPng, title, "resolution (Å)", "CTF² / spectrum",
