@@ -75,9 +75,9 @@ public sealed class DemoVerbTests : IDisposable
 
     /// <summary>
     /// Tiny, seed 1: one kept micrograph, 11 true particles (70 Å at 2.5 Å/px) among ice and aggregates. Measured:
-    /// templates F1 0.667 (9/11), LoG 0.444, their consensus 7 coordinates; deep consensus, trained on 5 all-agree
-    /// picks, scores no candidate above 0.95 (best 0.46), so cleaning and extraction get nothing: too little data for
-    /// a CNN, which the small preset has (docs/workflow.md).
+    /// templates F1 0.667 (9/11), LoG 0.444, their consensus 7 coordinates. Five candidates are found by all three
+    /// pickers, too few to train deep consensus (min_positives 20), so that run keeps the plain consensus and says so;
+    /// the CTF consensus rejects the micrograph (256² is too small to fit), so extraction gets nothing.
     /// </summary>
     private static void AssertPicking(JsonElement picking)
     {

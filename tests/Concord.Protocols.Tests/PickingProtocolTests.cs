@@ -192,6 +192,28 @@ public sealed class PickingProtocolTests(PickingProject picking, ITestOutputHelp
         Assert.Empty(ProjectIntegrity.Check(picking.Project));
     }
 
+    [Fact]
+    public void With_too_few_agreed_picks_deep_consensus_trains_nothing_and_keeps_the_plain_consensus()
+    {
+        string pipeline = PickingProject.Pipeline.Replace("name = \"pick_deep\"", "name = \"pick_deep_untrained\"", StringComparison.Ordinal)
+            .Replace("min_positives = 5,", "min_positives = 1000,", StringComparison.Ordinal);
+        new Runner(picking.Project, StageProtocols.Registry(), new RunnerOptions(2)).RunPipeline(PipelineParser.Parse(pipeline, "untrained.toml"));
+        Assert.Equal(RunStatus.Finished, picking.Run("pick_deep_untrained").Status);
+        Assert.Empty(picking.Rows(BuiltInKinds.File, "pick_deep_untrained.model"));
+        var report = JsonSerializer.Deserialize<DeepConsensusSkippedReport>(picking.Report("pick_deep_untrained", "training"))!;
+        Assert.True(report.Skipped);
+        Assert.Equal(1000, report.MinPositives);
+        var kept = picking.Rows(EmKinds.Coordinate, "pick_deep_untrained.kept");
+        var rejected = picking.Rows(EmKinds.Coordinate, "pick_deep_untrained.rejected");
+        // The same candidates as the trained run, split by the vote alone: all three pickers, or rejected with the reason.
+        Assert.Equal(report.Positives, kept.Count);
+        Assert.All(kept, r => Assert.Equal(3, r.Row.Votes));
+        Assert.All(rejected, r => Assert.Contains("network not trained", r.Reason, StringComparison.Ordinal));
+        Assert.Equal(picking.Rows(EmKinds.Coordinate, "pick_deep.kept").Count + picking.Rows(EmKinds.Coordinate, "pick_deep.rejected").Count,
+            kept.Count + rejected.Count);
+        Assert.Empty(ProjectIntegrity.Check(picking.Project));
+    }
+
     private sealed class SynchronousProgress(Action<Concord.Core.WorkProgress> report) : IProgress<Concord.Core.WorkProgress>
     {
         public void Report(Concord.Core.WorkProgress value) => report(value);

@@ -22,14 +22,13 @@ public static class DemoPicking
     /// <summary>
     /// The pipeline runs, on the micrographs of run <c>motion</c>. The template picker re-projects the simulation's
     /// true map (standing in for a prior map or class averages). The networks are sized for seconds on a laptop
-    /// (16-px patches, 20 epochs); tiny has a single kept micrograph of a dozen particles, hence the low minimums.
+    /// (16-px patches, 20 epochs). Tiny has a single kept micrograph of a dozen particles, too few agreed picks to train
+    /// the network (the default min_positives is 20), so its deep-consensus run keeps the plain consensus and says so.
     /// </summary>
     public static string PipelineText(string preset)
     {
         var p = SimulationPreset.Get(preset);
         string d = p.Movies.ParticleDiameterA.ToString("0.0##", CultureInfo.InvariantCulture);
-        bool tiny = p.Movies.Width * p.Movies.Height * p.MovieCount < 1_000_000;
-        string minimum = tiny ? "min_positives = 5, min_negatives = 5, " : "";
         return $$"""
 
             [[run]]
@@ -60,7 +59,7 @@ public static class DemoPicking
             name = "pick_deep"
             protocol = "pick.deep_consensus"
             inputs = { sets = ["pick_log.coordinates", "pick_template.coordinates", "pick_learned.coordinates"], micrographs = "motion.micrographs" }
-            params = { diameter_a = {{d}}, threshold = 0.95, epochs = 20, patch_size = 16, {{minimum}}random_negatives_per_micrograph = 30 }
+            params = { diameter_a = {{d}}, threshold = 0.95, epochs = 20, patch_size = 16, random_negatives_per_micrograph = 30 }
 
             [[run]]
             name = "pick_clean"

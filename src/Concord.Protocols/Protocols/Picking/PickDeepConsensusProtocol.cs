@@ -62,8 +62,14 @@ public sealed record PickDeepConsensusParameters : PickingParameters
     }
 }
 
-/// <summary>The trained network with the FFT backend it crops patches with (managed, so nothing native to release).</summary>
-public sealed record DeepConsensusState(DeepConsensusModel Model, IFftBackend Fft);
+/// <summary>
+/// The trained network with the FFT backend it crops patches with (managed, so nothing native to release); a null
+/// model when there were too few all-agree candidates to train one (the vote decides instead).
+/// </summary>
+public sealed record DeepConsensusState(DeepConsensusModel? Model, IFftBackend Fft);
+
+/// <summary>The <c>training</c> report when no network was trained: how many all-agree candidates there were and why that is too few.</summary>
+public sealed record DeepConsensusSkippedReport(bool Skipped, int Positives, int MinPositives, string Reason);
 
 /// <summary>
 /// Deep consensus (Sanchez-Garcia et al. 2018, IUCrJ 5:854; <see cref="DeepConsensusTraining"/>): the pickers'
@@ -72,6 +78,9 @@ public sealed record DeepConsensusState(DeepConsensusModel Model, IFftBackend Ff
 /// background) and saves it to <c>extra/deep_consensus.model</c> (output <c>model</c>); step <c>score</c> scores every
 /// candidate of each micrograph (parallel, atomic): at least <c>threshold</c> goes to <c>kept</c>, the rest to
 /// <c>rejected</c> with its score and who found it. Reports <c>training</c> and <c>picking</c> (survivors, truth).
+/// With fewer than <c>min_positives</c> all-agree candidates no network can be trained (a CNN fitted to a handful of
+/// examples rejects everything): the run then says so in its log and <c>training</c> report, writes no model, and
+/// keeps the candidates every picker found (the plain consensus), rejecting the rest with that reason.
 /// </summary>
 public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParameters>
 {
@@ -92,7 +101,11 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
         var sets = new RunMemo<PickerSets>();
         return
         [
-            new SetStep("train", context => Save(state.Get(() => Train(parameters, context, sets.Get(() => PickerSets.Read(context, Sets)))), context)),
+            new SetStep("train", context =>
+            {
+                var pickers = sets.Get(() => PickerSets.Read(context, Sets));
+                Save(parameters, state.Get(() => Train(parameters, context, pickers)), context, pickers);
+            }),
             new ItemStep<CorrectedMicrographRow>("score", Micrographs, item => Score(parameters, item,
                 state.Get(() => Load(parameters, item)), sets.Get(() => PickerSets.Read(item, Sets)))),
             PickingReport.Step(Name, Kept, Rejected, Micrographs, parameters.DiameterA),
@@ -113,6 +126,9 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
                 return new DeepConsensusMicrograph(image, sets.Consensus(m.Key, RadiusPx(p, m.Row), 1));
             }).ToList();
             var fft = FftBackends.CreateDeterministic(1);
+            int positives = training.Sum(t => t.Consensus.All.Count(c => c.Votes == sets.Count));
+            if (positives < p.MinPositives)
+                return new DeepConsensusState(null, fft);
             var model = DeepConsensusTraining.Train(training, p.DiameterA, p.Options(context.Threads), fft, context.Cancellation);
             return new DeepConsensusState(model, fft);
         }
@@ -123,8 +139,15 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
         }
     }
 
-    private static void Save(DeepConsensusState state, StepContext context)
+    private static void Save(PickDeepConsensusParameters p, DeepConsensusState state, StepContext context, PickerSets sets)
     {
+        if (state.Model is null)
+        {
+            var skipped = SkippedReport(p, context, sets);
+            context.Report("training", skipped);
+            context.Log($"pick.deep_consensus: {skipped.Reason}");
+            return;
+        }
         var file = context.NewFile(DeepConsensusModel.DefaultFileName);
         state.Model.Save(file.TempPath);
         context.Emit(Model, "model", new FileRow(file.RelativePath, new FileInfo(file.TempPath).Length));
@@ -134,11 +157,21 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
             + $"in {training.TrainingSeconds:F1} s; validation accuracy {training.ValidationAccuracy:F3}");
     }
 
-    /// <summary>The model the train step saved (a resumed run no longer holds it in memory).</summary>
+    private static DeepConsensusSkippedReport SkippedReport(PickDeepConsensusParameters p, StepContext context, PickerSets sets)
+    {
+        int positives = context.Read(Micrographs).Where(m => m.Reason is null)
+            .Sum(m => sets.Consensus(m.Key, RadiusPx(p, m.Row), 1).All.Count(c => c.Votes == sets.Count));
+        return new DeepConsensusSkippedReport(true, positives, p.MinPositives, FormattableString.Invariant(
+            $"not trained: {positives} candidates found by all {sets.Count} pickers, fewer than min_positives {p.MinPositives}; kept the plain consensus instead"));
+    }
+
+    /// <summary>The model the train step saved (a resumed run no longer holds it in memory); none when training was skipped.</summary>
     private static DeepConsensusState Load(PickDeepConsensusParameters p, OutputBuffer context)
     {
-        var file = context.ReadOutput(Model).Single(r => r.Key == "model").Row;
         var fft = FftBackends.CreateDeterministic(1);
+        if (context.ReadOutput(Model).SingleOrDefault(r => r.Key == "model") is not { } saved)
+            return new DeepConsensusState(null, fft);
+        var file = saved.Row;
         return new DeepConsensusState(DeepConsensusModel.Load(context.Resolve(file.Path), fft, p.Options(1)), fft);
     }
 
@@ -147,6 +180,11 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
         var consensus = sets.Consensus(item.Key, RadiusPx(p, item.Row), 1);
         if (consensus.All.Count == 0)
             return;
+        if (state.Model is null)
+        {
+            Vote(item, consensus, sets, p.MinPositives);
+            return;
+        }
         using var micrograph = PickingSets.ReadMicrograph(item, item.Row);
         using var fft = FftBackends.CreateDeterministic(1);
         var candidates = consensus.All.Select(c => new Pick(c.XPx, c.YPx, c.Members.Average(m => m.Score))).ToList();
@@ -161,6 +199,23 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
             else
                 item.Emit(Rejected, key, row, FormattableString.Invariant(
                     $"deep consensus: score {scores[i]:0.000} < {p.Threshold:0.00} ({c.Votes} of {sets.Count} pickers: {string.Join(", ", c.Methods)})"));
+        }
+    }
+
+    /// <summary>Without a network: the candidates every picker found are kept (score 1), the others rejected with why.</summary>
+    private static void Vote(ItemContext<CorrectedMicrographRow> item, ConsensusResult consensus, PickerSets sets, int minPositives)
+    {
+        for (int i = 0; i < consensus.All.Count; i++)
+        {
+            var c = consensus.All[i];
+            bool all = c.Votes == sets.Count;
+            var row = PickerSets.Row(item.Key, c, all ? 1 : 0);
+            string key = PickingSets.CoordinateKey(item.Key, i);
+            if (all)
+                item.Emit(Kept, key, row);
+            else
+                item.Emit(Rejected, key, row, FormattableString.Invariant(
+                    $"deep consensus: network not trained (fewer than {minPositives} agreed picks), and only {c.Votes} of {sets.Count} pickers found it ({string.Join(", ", c.Methods)})"));
         }
     }
 }
