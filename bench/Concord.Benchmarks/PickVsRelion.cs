@@ -135,10 +135,8 @@ public static class PickVsRelion
             string name = $"Micrographs/mic{m:D3}.mrc";
             using (var image = Image2D.FromPixels(options.Width, options.Height, sum, options.PixelSizeA))
                 MrcWriter.Write(Path.Combine(folder, name), image);
-            // Usable particles only: not junk, centre outside the true bad-region mask (a pick on carbon or ice is a pick the
-            // chapter removes), as the picking-chain benchmark counts them.
-            truth[name] = movie.Particles.Where(p => !p.IsJunk && movie.BadRegionMask[Math.Clamp((int)Math.Round(p.Y), 0, options.Height - 1) * options.Width
-                + Math.Clamp((int)Math.Round(p.X), 0, options.Width - 1)] <= 0.5f).Select(p => (p.X, p.Y)).ToList();
+            // Usable particles only, as the picking-chain benchmark counts them: a pick on carbon or ice is one the chapter removes.
+            truth[name] = [.. PickingChainAccuracy.Usable(movie)];
             foreach (var (x, y) in truth[name])
                 truthTable.AddRow(name, F(x), F(y));
             micrographs.AddRow(name, "1", F(movie.Ctf.DefocusUA), F(movie.Ctf.DefocusVA), F(movie.Ctf.DefocusAngleDeg));

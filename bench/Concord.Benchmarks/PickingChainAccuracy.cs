@@ -98,7 +98,7 @@ public static class PickingChainAccuracy
     /// The particles a picker should find: not junk, centre outside the true bad-region mask (a particle on carbon or in
     /// an ice crystal is unusable). A pick anywhere else, contamination included, is a false positive.
     /// </summary>
-    private static IReadOnlyList<(double X, double Y)> Usable(SimulatedMovie t)
+    internal static IReadOnlyList<(double X, double Y)> Usable(SimulatedMovie t)
     {
         int width = (int)Math.Round(Math.Sqrt(t.BadRegionMask.Length));
         return t.Particles.Where(p => !p.IsJunk && t.BadRegionMask[Math.Clamp((int)Math.Round(p.Y), 0, width - 1) * width + Math.Clamp((int)Math.Round(p.X), 0, width - 1)] <= 0.5f)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Concord.Core.Ctf;
 using Concord.Core.Geometry;
@@ -124,7 +125,7 @@ public sealed class ParticleTable
 {
     private readonly StarTable _table;
     private readonly Dictionary<int, OpticsGroup> _groups;
-    private readonly Dictionary<string, string> _stackPaths = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _stackPaths = new(StringComparer.Ordinal);
     private readonly int _image, _rot, _tilt, _psi, _ox, _oy, _du, _dv, _da, _phase, _bf, _scale, _subset, _group;
 
     internal ParticleTable(StarTable table, IReadOnlyList<OpticsGroup> optics, string path)
@@ -196,13 +197,5 @@ public sealed class ParticleTable
     private double Get(int row, int column, double fallback = 0) => column >= 0 ? _table.GetDouble(row, column) : fallback;
 
     /// <summary>A million particles usually live in a few hundred stacks: one string per stack path, not one per row.</summary>
-    private string SharedPath(string path)
-    {
-        lock (_stackPaths)
-        {
-            if (!_stackPaths.TryGetValue(path, out var shared))
-                _stackPaths[path] = shared = path;
-            return shared;
-        }
-    }
+    private string SharedPath(string path) => _stackPaths.GetOrAdd(path, path);
 }

@@ -127,16 +127,15 @@ public sealed class ExtractParticlesProtocol : Protocol<ExtractParticlesParamete
         MrcWriter.Write(stack.TempPath, result.Particles);
         var m = item.Row;
         int outBox = result.Particles.Width;
-        // Gold-standard halves, alternating within the micrograph from a start fixed by its key: every micrograph is
-        // split within one particle, the whole set within one per micrograph, and a rerun splits alike.
-        int start = Math.Abs(StableHash(item.Key)) % 2;
+        // Gold-standard halves, balanced within each micrograph (the whole set within one per micrograph) and seeded by
+        // the micrograph's key, so a rerun or a resumed run splits alike.
+        var halves = HalfSets.Assign(result.Kept.Count, StableHash(item.Key));
         for (int i = 0; i < result.Kept.Count; i++)
         {
             var q = result.Kept[i];
-            int subset = 1 + ((start + i) % 2);
             item.Emit(Particles, $"{item.Key}_p{(i + 1).ToString("D5", CultureInfo.InvariantCulture)}", new ParticleRow(stack.RelativePath, i + 1,
                 PickingSets.ImagePath(m), q.XPx, q.YPx, 0, 0, 0, 0, 0, ctf?.DefocusUA, ctf?.DefocusVA, ctf?.DefocusAngleDeg, ctf?.PhaseShiftDeg ?? 0, 0,
-                subset, m.OpticsGroup, $"opticsGroup{m.OpticsGroup}", result.Particles.PixelSizeA, outBox, m.VoltageKv, m.SphericalAberrationMm, m.AmplitudeContrast));
+                halves[i], m.OpticsGroup, $"opticsGroup{m.OpticsGroup}", result.Particles.PixelSizeA, outBox, m.VoltageKv, m.SphericalAberrationMm, m.AmplitudeContrast));
         }
     }
 

@@ -66,7 +66,7 @@ public sealed record PickDeepConsensusParameters : PickingParameters
 /// The trained network with the FFT backend it crops patches with (managed, so nothing native to release); a null
 /// model when there were too few all-agree candidates to train one (the vote decides instead).
 /// </summary>
-public sealed record DeepConsensusState(DeepConsensusModel? Model, IFftBackend Fft);
+public sealed record DeepConsensusState(DeepConsensusModel? Model, IFftBackend Fft, int Positives = 0);
 
 /// <summary>The <c>training</c> report when no network was trained: how many all-agree candidates there were and why that is too few.</summary>
 public sealed record DeepConsensusSkippedReport(bool Skipped, int Positives, int MinPositives, string Reason);
@@ -116,21 +116,24 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
 
     private static DeepConsensusState Train(PickDeepConsensusParameters p, StepContext context, PickerSets sets)
     {
+        var micrographs = context.Read(Micrographs).Where(m => m.Reason is null).ToList();
+        var consensus = micrographs.Select(m => sets.Consensus(m.Key, RadiusPx(p, m.Row), 1)).ToList();
+        var fft = FftBackends.CreateDeterministic(1);
+        // Count the positives before reading any micrograph: with too few there is nothing to train.
+        int positives = consensus.Sum(c => c.All.Count(x => x.Votes == sets.Count));
+        if (positives < p.MinPositives)
+            return new DeepConsensusState(null, fft, positives);
         var images = new List<Image2D>();
         try
         {
-            var training = context.Read(Micrographs).Where(m => m.Reason is null).Select(m =>
+            var training = micrographs.Select((m, i) =>
             {
                 var image = PickingSets.ReadMicrograph(context, m.Row);
                 images.Add(image);
-                return new DeepConsensusMicrograph(image, sets.Consensus(m.Key, RadiusPx(p, m.Row), 1));
+                return new DeepConsensusMicrograph(image, consensus[i]);
             }).ToList();
-            var fft = FftBackends.CreateDeterministic(1);
-            int positives = training.Sum(t => t.Consensus.All.Count(c => c.Votes == sets.Count));
-            if (positives < p.MinPositives)
-                return new DeepConsensusState(null, fft);
             var model = DeepConsensusTraining.Train(training, p.DiameterA, p.Options(context.Threads), fft, context.Cancellation);
-            return new DeepConsensusState(model, fft);
+            return new DeepConsensusState(model, fft, positives);
         }
         finally
         {
@@ -143,7 +146,8 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
     {
         if (state.Model is null)
         {
-            var skipped = SkippedReport(p, context, sets);
+            var skipped = new DeepConsensusSkippedReport(true, state.Positives, p.MinPositives, FormattableString.Invariant(
+                $"not trained: {state.Positives} candidates found by all {sets.Count} pickers, fewer than min_positives {p.MinPositives}; kept the plain consensus instead"));
             context.Report("training", skipped);
             context.Log($"pick.deep_consensus: {skipped.Reason}");
             return;
@@ -155,14 +159,6 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
         context.Report("training", training);
         context.Log($"pick.deep_consensus: trained on {training.Positives} positives, {training.Negatives} only-one and {training.RandomNegatives} random negatives "
             + $"in {training.TrainingSeconds:F1} s; validation accuracy {training.ValidationAccuracy:F3}");
-    }
-
-    private static DeepConsensusSkippedReport SkippedReport(PickDeepConsensusParameters p, StepContext context, PickerSets sets)
-    {
-        int positives = context.Read(Micrographs).Where(m => m.Reason is null)
-            .Sum(m => sets.Consensus(m.Key, RadiusPx(p, m.Row), 1).All.Count(c => c.Votes == sets.Count));
-        return new DeepConsensusSkippedReport(true, positives, p.MinPositives, FormattableString.Invariant(
-            $"not trained: {positives} candidates found by all {sets.Count} pickers, fewer than min_positives {p.MinPositives}; kept the plain consensus instead"));
     }
 
     /// <summary>The model the train step saved (a resumed run no longer holds it in memory); none when training was skipped.</summary>
