@@ -42,10 +42,21 @@ public static class DefectDetector
         ShapeMismatchException.ThrowIfLengthDiffers(summed.Length, (long)width * height, "defect detection image");
         var columns = OutlierLines(summed, width, height, byColumn: true, options);
         var rows = OutlierLines(summed, width, height, byColumn: false, options);
+        var badColumn = new bool[width];
+        var badRow = new bool[height];
+        foreach (int x in columns)
+            badColumn[x] = true;
+        foreach (int y in rows)
+            badRow[y] = true;
         var accepted = new bool[summed.Length];
         for (int y = 0; y < height; y++)
+        {
+            if (badRow[y])
+                continue;
+            var row = summed.Slice(y * width, width);
             for (int x = 0; x < width; x++)
-                accepted[(y * width) + x] = !columns.Contains(x) && !rows.Contains(y) && float.IsFinite(summed[(y * width) + x]);
+                accepted[(y * width) + x] = !badColumn[x] && float.IsFinite(row[x]);
+        }
         // Gross outliers against the global level are removed before the local means are formed.
         var (median, sigma) = MaskedBoxMean.RobustSpread(summed, accepted);
         for (int i = 0; i < summed.Length; i++)
@@ -54,7 +65,7 @@ public static class DefectDetector
                 accepted[i] = false;
         }
         var local = MaskedBoxMean.Compute(summed, accepted, width, height, options.WindowRadiusPx);
-        var deviation = new float[summed.Length];
+        var deviation = local; // each local mean is read once, just before its slot takes the deviation
         for (int i = 0; i < summed.Length; i++)
             deviation[i] = local[i] > 0 ? (float)((summed[i] / local[i]) - 1) : float.NaN;
         var (devMedian, devSigma) = MaskedBoxMean.RobustSpread(deviation, accepted);
@@ -62,12 +73,12 @@ public static class DefectDetector
         var pixels = new List<int>();
         for (int y = 0; y < height; y++)
         {
-            if (rows.Contains(y))
+            if (badRow[y])
                 continue;
             for (int x = 0; x < width; x++)
             {
                 int i = (y * width) + x;
-                if (columns.Contains(x))
+                if (badColumn[x])
                     continue;
                 if (!float.IsFinite(summed[i]) || !float.IsFinite(deviation[i]) || Math.Abs(deviation[i] - devMedian) > limit)
                     pixels.Add(i);
@@ -85,14 +96,7 @@ public static class DefectDetector
         if (lines < 4)
             return [];
         // Medians along each line, so one hot pixel cannot make its whole column look defective.
-        var means = new double[lines];
-        var line = new float[length];
-        for (int l = 0; l < lines; l++)
-        {
-            for (int i = 0; i < length; i++)
-                line[i] = byColumn ? image[(i * width) + l] : image[(l * width) + i];
-            means[l] = ImageStatistics.Median(line);
-        }
+        var means = LineMedians(image, width, height, byColumn);
         var deviation = new float[lines];
         Span<double> around = stackalloc double[6];
         for (int l = 0; l < lines; l++)
@@ -120,5 +124,33 @@ public static class DefectDetector
                 result.Add(l);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The median of every column (or row), in parallel. Columns are gathered a block at a time, reading each image
+    /// row once per block, since gathering one column at a time strides through the whole image for every column.
+    /// </summary>
+    private static double[] LineMedians(ReadOnlySpan<float> image, int width, int height, bool byColumn)
+    {
+        const int Block = 32;
+        int lines = byColumn ? width : height, length = byColumn ? height : width;
+        var medians = new double[lines];
+        var copy = image.ToArray();
+        Parallel.For(0, (lines + Block - 1) / Block, () => new float[Block * length], (b, _, buffer) =>
+        {
+            int first = b * Block, count = Math.Min(Block, lines - first);
+            if (byColumn)
+            {
+                for (int y = 0; y < height; y++)
+                    for (int k = 0; k < count; k++)
+                        buffer[(k * length) + y] = copy[(y * width) + first + k];
+            }
+            else
+                copy.AsSpan(first * width, count * width).CopyTo(buffer);
+            for (int k = 0; k < count; k++)
+                medians[first + k] = ImageStatistics.Median(buffer.AsSpan(k * length, length));
+            return buffer;
+        }, _ => { });
+        return medians;
     }
 }

@@ -34,7 +34,7 @@ internal static class MaskedBoxMean
             }
         }
         var mean = new float[width * height];
-        for (int y = 0; y < height; y++)
+        Parallel.For(0, height, y =>
         {
             int y0 = Math.Max(0, y - radius), y1 = Math.Min(height, y + radius + 1);
             for (int x = 0; x < width; x++)
@@ -44,22 +44,28 @@ internal static class MaskedBoxMean
                 int n = count[(y1 * stride) + x1] - count[(y0 * stride) + x1] - count[(y1 * stride) + x0] + count[(y0 * stride) + x0];
                 mean[(y * width) + x] = n > 0 ? (float)(s / n) : float.NaN;
             }
-        }
+        });
         return mean;
     }
 
     /// <summary>1.4826 × the median absolute deviation from the median of the accepted finite values: σ for Gaussian data.</summary>
     public static (double Median, double Sigma) RobustSpread(ReadOnlySpan<float> values, ReadOnlySpan<bool> accepted)
     {
-        var kept = new List<float>(values.Length);
+        int n = 0;
         for (int i = 0; i < values.Length; i++)
         {
             if (accepted[i] && float.IsFinite(values[i]))
-                kept.Add(values[i]);
+                n++;
         }
-        if (kept.Count == 0)
+        if (n == 0)
             return (double.NaN, double.NaN);
-        var data = kept.ToArray();
+        var data = new float[n];
+        n = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (accepted[i] && float.IsFinite(values[i]))
+                data[n++] = values[i];
+        }
         double median = Core.Imaging.ImageStatistics.Median(data);
         for (int i = 0; i < data.Length; i++)
             data[i] = (float)Math.Abs(data[i] - median);

@@ -82,10 +82,11 @@ public static class DoseWeighting
     {
         int frames = exposures.Length, hx = shape.HalfNX, c = shape.ComplexLength;
         double fy = FourierLayout.FrequencyOfIndex(row % shape.NY, shape.NY) / (shape.NY * pixelSizeA);
+        bool arithmetic = IsArithmetic(exposures);
         for (int kx = 0; kx < hx; kx++)
         {
             double fx = kx / (shape.NX * pixelSizeA);
-            FrameWeights(Math.Sqrt((fx * fx) + (fy * fy)), exposures, weights);
+            FrameWeights(Math.Sqrt((fx * fx) + (fy * fy)), exposures, weights, arithmetic);
             for (int f = 0; f < frames; f++)
                 table[(f * hx) + kx] = (float)weights[f];
         }
@@ -101,18 +102,53 @@ public static class DoseWeighting
     }
 
     /// <summary>The normalised weights w_f at one spatial frequency (1/Å).</summary>
-    public static void FrameWeights(double frequencyPerA, ReadOnlySpan<double> exposures, Span<double> weights)
+    public static void FrameWeights(double frequencyPerA, ReadOnlySpan<double> exposures, Span<double> weights) =>
+        FrameWeights(frequencyPerA, exposures, weights, IsArithmetic(exposures));
+
+    /// <summary>
+    /// With equal doses per frame (<paramref name="arithmetic"/> exposures E₀ + f·Δ) the weights form a geometric series
+    /// q₀·ρ^f with ρ = exp(−Δ/2Ne), so two exponentials per frequency replace one per frame (a 4096² × 40 movie has
+    /// 3·10⁸ frame-frequency pairs); the products agree with the direct exponentials to double round-off.
+    /// </summary>
+    private static void FrameWeights(double frequencyPerA, ReadOnlySpan<double> exposures, Span<double> weights, bool arithmetic)
     {
         double twoNe = 2 * CriticalExposure(frequencyPerA);
         double sumSquares = 0;
-        for (int f = 0; f < exposures.Length; f++)
+        if (arithmetic)
         {
-            weights[f] = Math.Exp(-exposures[f] / twoNe);
-            sumSquares += weights[f] * weights[f];
+            double q = Math.Exp(-exposures[0] / twoNe), ratio = Math.Exp(-(exposures[1] - exposures[0]) / twoNe);
+            for (int f = 0; f < exposures.Length; f++)
+            {
+                weights[f] = q;
+                sumSquares += q * q;
+                q *= ratio;
+            }
+        }
+        else
+        {
+            for (int f = 0; f < exposures.Length; f++)
+            {
+                weights[f] = Math.Exp(-exposures[f] / twoNe);
+                sumSquares += weights[f] * weights[f];
+            }
         }
         // Beyond a few Å the late-frame weights underflow; the normalisation keeps the sum's noise power in any case.
         double norm = sumSquares > 0 ? Math.Sqrt(exposures.Length / sumSquares) : 0;
         for (int f = 0; f < exposures.Length; f++)
             weights[f] *= norm;
+    }
+
+    /// <summary>Whether the exposures step by one constant (at least two frames), as they do for a constant dose rate.</summary>
+    private static bool IsArithmetic(ReadOnlySpan<double> exposures)
+    {
+        if (exposures.Length < 2)
+            return false;
+        double step = exposures[1] - exposures[0];
+        for (int f = 2; f < exposures.Length; f++)
+        {
+            if (Math.Abs(exposures[f] - (exposures[0] + (f * step))) > 1e-9 * Math.Max(1, Math.Abs(exposures[f])))
+                return false;
+        }
+        return true;
     }
 }

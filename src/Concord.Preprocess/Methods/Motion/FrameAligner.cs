@@ -25,15 +25,21 @@ internal static class FrameAligner
     /// <summary>Smallest search radius (px) of the refinement iterations after the first.</summary>
     public const double MinimumRefinementSearchPx = 3;
 
+    /// <param name="spectraAreScratch">
+    /// The caller no longer needs <paramref name="spectra"/> as given, so they may be phase-shifted in place instead of
+    /// into a second buffer of the same size (patch stacks; the full-size frames of a movie are never scratch).
+    /// </param>
     public static FrameAlignment Align(Complex32[] spectra, int frames, FftShape shape, double pixelSizeA, double bFactorA2,
-        double maxShiftPx, int maxIterations, double tolerancePx, int groupFrames, IFftBackend fft, ParallelOptions parallel, Action<int>? iterationDone = null)
+        double maxShiftPx, int maxIterations, double tolerancePx, int groupFrames, IFftBackend fft, ParallelOptions parallel, Action<int>? iterationDone = null,
+        bool spectraAreScratch = false)
     {
         ShapeMismatchException.ThrowIfLengthDiffers(spectra.Length, (long)frames * shape.ComplexLength, "frame alignment spectra");
         if (frames < 2)
             return new FrameAlignment(new (double X, double Y)[frames], 0, true);
         var cropped = CroppedShape(shape, pixelSizeA, bFactorA2);
         if (cropped == shape)
-            return AlignAtFullSize(spectra, frames, shape, pixelSizeA, bFactorA2, maxShiftPx, maxIterations, tolerancePx, groupFrames, fft, parallel, iterationDone);
+            return AlignAtFullSize(spectra, frames, shape, pixelSizeA, bFactorA2, maxShiftPx, maxIterations, tolerancePx, groupFrames, fft, parallel, iterationDone,
+                spectraAreScratch);
         // Align Fourier-cropped copies: the B-factor leaves the dropped frequencies with negligible weight, so the
         // correlation is essentially unchanged while every transform and phase ramp shrinks by (N/M)² (MotionCor2 and
         // RELION likewise align binned frames). Shifts, search radius and tolerance are converted to cropped pixels
@@ -43,7 +49,7 @@ internal static class FrameAligner
         Parallel.For(0, frames, parallel, f => FourierResample.ResampleSpectrum(spectra.AsSpan(f * shape.ComplexLength, shape.ComplexLength),
             shape, small.AsSpan(f * cropped.ComplexLength, cropped.ComplexLength), cropped));
         var result = AlignAtFullSize(small, frames, cropped, pixelSizeA * scale, bFactorA2, maxShiftPx / scale, maxIterations, tolerancePx / scale,
-            groupFrames, fft, parallel, iterationDone);
+            groupFrames, fft, parallel, iterationDone, inPlace: true);
         var shifts = result.Shifts.Select(s => (s.X * scale, s.Y * ((double)shape.NY / cropped.NY))).ToArray();
         return result with { Shifts = shifts };
     }
@@ -58,7 +64,7 @@ internal static class FrameAligner
         if (!(bFactorA2 > 0))
             return shape;
         double sMaxPerA = Math.Sqrt(4 * CropWeightExponent / bFactorA2);
-        int Axis(int n) => Math.Min(n, Math.Max(FriendlySize((int)Math.Min(int.MaxValue / 2, Math.Ceiling(2 * n * pixelSizeA * sMaxPerA))), 32));
+        int Axis(int n) => Math.Min(n, Math.Max(FftSizes.Friendly((int)Math.Min(int.MaxValue / 2, Math.Ceiling(2 * n * pixelSizeA * sMaxPerA))), 32));
         var cropped = new FftShape(Axis(shape.NX), Axis(shape.NY));
         // A crop that keeps most of the pixels saves little arithmetic but adds one more transform size to plan (FFTW
         // plans by measurement, which costs far more than a few transforms of a small patch), so it is skipped.
@@ -68,36 +74,23 @@ internal static class FrameAligner
     /// <summary>Crops that keep more than this fraction of the pixels are not made.</summary>
     public const double MaximumKeptFraction = 0.8;
 
-    /// <summary>The smallest even n' ≥ <paramref name="n"/> of the form 2^a·3^b·5^c.</summary>
-    public static int FriendlySize(int n)
-    {
-        for (int m = Math.Max(2, n + (n & 1)); ; m += 2)
-        {
-            int r = m;
-            foreach (int p in (ReadOnlySpan<int>)[2, 3, 5])
-            {
-                while (r % p == 0)
-                    r /= p;
-            }
-            if (r == 1)
-                return m;
-        }
-    }
-
     /// <summary>B·s²/4 at the cropped Nyquist; the weight there is e^−8 ≈ 3·10⁻⁴ of the zero-frequency weight, and the
     /// correlation peak stays about 1.3 cropped pixels wide (σ = √(8K)/2π), enough for an unbiased sub-pixel fit.</summary>
     public const double CropWeightExponent = 8;
 
     private static FrameAlignment AlignAtFullSize(Complex32[] spectra, int frames, FftShape shape, double pixelSizeA, double bFactorA2,
-        double maxShiftPx, int maxIterations, double tolerancePx, int groupFrames, IFftBackend fft, ParallelOptions parallel, Action<int>? iterationDone)
+        double maxShiftPx, int maxIterations, double tolerancePx, int groupFrames, IFftBackend fft, ParallelOptions parallel, Action<int>? iterationDone,
+        bool inPlace)
     {
         int c = shape.ComplexLength;
         var shifts = new (double X, double Y)[frames];
         var filter = CorrelationFilter(shape, pixelSizeA, bFactorA2);
         double searchPx = Math.Min(maxShiftPx, (Math.Min(shape.NX, shape.NY) / 2) - 2);
-        // Read only: the input spectra are phase-shifted into a second buffer, never copied (a 4K movie's are GBs).
+        // Unless they are scratch, the input spectra are read only and phase-shifted into a second buffer every
+        // iteration; scratch spectra are moved in place by each iteration's update instead, which saves that buffer
+        // (a cropped 4K movie's is 0.75 GB) at the cost of float round-off in the composed ramps (~1e-7 rad per step).
         var source = spectra;
-        var aligned = new Complex32[source.Length];
+        var aligned = inPlace ? spectra : new Complex32[source.Length];
         var sum = new Complex32[c];
         var plan = fft.GetPlan(shape);
         int half = Math.Clamp(groupFrames, 1, frames) / 2;
@@ -105,7 +98,8 @@ internal static class FrameAligner
         double previousRms = double.PositiveInfinity;
         for (int iteration = 1; iteration <= maxIterations; iteration++)
         {
-            ShiftAll(source, aligned, shifts, shape, parallel);
+            if (!inPlace)
+                ShiftAll(source, aligned, shifts, shape, parallel);
             SumFrames(aligned, frames, c, sum);
             double radius = searchPx;
             Parallel.For(0, frames, parallel, f =>
@@ -121,6 +115,8 @@ internal static class FrameAligner
                 largest = Math.Max(largest, Math.Sqrt(step2));
             }
             iterationDone?.Invoke(iteration);
+            if (inPlace)
+                ShiftAll(aligned, aligned, residual.Select(r => (-r.X, -r.Y)).ToArray(), shape, parallel);
             double rms = Math.Sqrt(squares / frames);
             if (rms < tolerancePx || largest < 2 * tolerancePx)
                 return new FrameAlignment(shifts, iteration, true);

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Concord.Preprocess.Methods.Motion;
 
 /// <summary>
@@ -11,6 +14,9 @@ internal static class FrameWarp
     public static void Apply(ReadOnlySpan<float> frame, Span<float> output, int width, int height, LocalMotionModel model, int frameIndex)
     {
         var (cx, cy) = model.SpatialCoefficients(frameIndex);
+        var u = new double[width];
+        for (int x = 0; x < width; x++)
+            u[x] = model.NormalizedX(x);
         for (int y = 0; y < height; y++)
         {
             // Along a row v is fixed, so ℓ = Σ_j s_j·b_j(u, v) is a quadratic in u: (a0 + a1·u + a2·u²) per axis.
@@ -20,11 +26,31 @@ internal static class FrameWarp
             var row = output.Slice(y * width, width);
             for (int x = 0; x < width; x++)
             {
-                double u = model.NormalizedX(x);
-                double lx = x0 + (u * (x1 + (u * x2))), ly = y0 + (u * (y1 + (u * y2)));
-                row[x] = Sample(frame, width, height, x - lx, y - ly);
+                double ux = u[x];
+                double lx = x0 + (ux * (x1 + (ux * x2))), ly = y0 + (ux * (y1 + (ux * y2)));
+                double sx = x - lx, sy = y - ly;
+                int ix = (int)Math.Floor(sx), iy = (int)Math.Floor(sy);
+                row[x] = ix >= 1 && iy >= 1 && ix + 2 < width && iy + 2 < height
+                    ? Interior(frame, width, ix, iy, (float)(sx - ix), (float)(sy - iy))
+                    : Sample(frame, width, height, sx, sy);
             }
         }
+    }
+
+    /// <summary>The 4×4 cubic convolution away from the border, without bounds checks (the caller checked the neighbourhood).</summary>
+    private static float Interior(ReadOnlySpan<float> frame, int width, int ix, int iy, float tx, float ty)
+    {
+        var (wx0, wx1, wx2, wx3) = Weights(tx);
+        var (wy0, wy1, wy2, wy3) = Weights(ty);
+        ref float p = ref Unsafe.Add(ref MemoryMarshal.GetReference(frame), ((iy - 1) * width) + ix - 1);
+        float r0 = (wx0 * p) + (wx1 * Unsafe.Add(ref p, 1)) + (wx2 * Unsafe.Add(ref p, 2)) + (wx3 * Unsafe.Add(ref p, 3));
+        p = ref Unsafe.Add(ref p, width);
+        float r1 = (wx0 * p) + (wx1 * Unsafe.Add(ref p, 1)) + (wx2 * Unsafe.Add(ref p, 2)) + (wx3 * Unsafe.Add(ref p, 3));
+        p = ref Unsafe.Add(ref p, width);
+        float r2 = (wx0 * p) + (wx1 * Unsafe.Add(ref p, 1)) + (wx2 * Unsafe.Add(ref p, 2)) + (wx3 * Unsafe.Add(ref p, 3));
+        p = ref Unsafe.Add(ref p, width);
+        float r3 = (wx0 * p) + (wx1 * Unsafe.Add(ref p, 1)) + (wx2 * Unsafe.Add(ref p, 2)) + (wx3 * Unsafe.Add(ref p, 3));
+        return (wy0 * r0) + (wy1 * r1) + (wy2 * r2) + (wy3 * r3);
     }
 
     private static float Sample(ReadOnlySpan<float> frame, int width, int height, double sx, double sy)

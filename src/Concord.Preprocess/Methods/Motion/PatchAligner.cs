@@ -23,13 +23,16 @@ internal static class PatchAligner
         var perPatch = new PatchShift[px * py][];
         var serial = new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken };
         int done = 0;
-        Parallel.For(0, px * py, parallel, p =>
+        // Each worker keeps one patch stack's spectra and patch buffer for all the patches it aligns, and the alignment
+        // shifts those spectra in place: no per-patch allocations (a 4K movie's patch stack is tens of MB).
+        Parallel.For(0, px * py, parallel, () => (new Complex32[frames * shape.ComplexLength], new float[size * size]), (p, _, buffers) =>
         {
             int i = p % px, j = p / px;
             int x0 = Origin(i, px, width, size), y0 = Origin(j, py, height, size);
-            var spectra = PatchSpectra(alignedFrames, frames, width, height, x0, y0, size, taper, shape, fft, serial);
+            var spectra = buffers.Item1;
+            PatchSpectra(alignedFrames, frames, width, height, x0, y0, size, taper, shape, fft, spectra, buffers.Item2);
             var alignment = FrameAligner.Align(spectra, frames, shape, pixelSizeA, options.PatchBFactorA2, options.MaxShiftA / pixelSizeA,
-                options.MaxIterations, options.ConvergencePx, options.PatchGroupFrames, fft, serial);
+                options.MaxIterations, options.ConvergencePx, options.PatchGroupFrames, fft, serial, spectraAreScratch: true);
             var reference = alignment.Shifts[options.ReferenceFrame];
             double cx = x0 + (size / 2.0), cy = y0 + (size / 2.0);
             var rows = new PatchShift[frames];
@@ -37,7 +40,8 @@ internal static class PatchAligner
                 rows[f] = new PatchShift(cx, cy, f, alignment.Shifts[f].X - reference.X, alignment.Shifts[f].Y - reference.Y);
             perPatch[p] = rows;
             progress?.Report(new Core.WorkProgress(Interlocked.Increment(ref done), px * py, "local alignment patches"));
-        });
+            return buffers;
+        }, _ => { });
         var measurements = perPatch.SelectMany(r => r).ToList();
         return measurements;
     }
@@ -57,14 +61,13 @@ internal static class PatchAligner
         return Math.Clamp((int)Math.Round(centre - (size / 2.0)), 0, length - size);
     }
 
-    private static Complex32[] PatchSpectra(float[] frames, int count, int width, int height, int x0, int y0, int size, float[] taper, FftShape shape,
-        IFftBackend fft, ParallelOptions parallel)
+    /// <summary>Mean-subtracted, tapered patch of every frame, transformed into <paramref name="spectra"/> (one thread).</summary>
+    private static void PatchSpectra(float[] frames, int count, int width, int height, int x0, int y0, int size, float[] taper, FftShape shape,
+        IFftBackend fft, Complex32[] spectra, float[] patch)
     {
-        var spectra = new Complex32[count * shape.ComplexLength];
         var plan = fft.GetPlan(shape);
-        Parallel.For(0, count, parallel, f =>
+        for (int f = 0; f < count; f++)
         {
-            var patch = new float[size * size];
             var frame = frames.AsSpan(f * width * height, width * height);
             double sum = 0;
             for (int y = 0; y < size; y++)
@@ -77,8 +80,7 @@ internal static class PatchAligner
             for (int i = 0; i < patch.Length; i++)
                 patch[i] = (patch[i] - mean) * taper[i];
             plan.Forward(patch, spectra.AsSpan(f * shape.ComplexLength, shape.ComplexLength));
-        });
-        return spectra;
+        }
     }
 
     /// <summary>Separable raised-cosine (Tukey) window, flat in the middle, falling to 0 over the outer eighth on each side.</summary>
