@@ -139,7 +139,9 @@ public sealed class CtfConsensusProtocol : Protocol<CtfConsensusParameters>
             var primary = lookups[0][key];
             var row = primary with
             {
-                DefocusUA = item.Combined.DefocusUA, DefocusVA = item.Combined.DefocusVA, DefocusAngleDeg = item.Combined.DefocusAngleDeg,
+                DefocusUA = item.Combined.DefocusUA,
+                DefocusVA = item.Combined.DefocusVA,
+                DefocusAngleDeg = item.Combined.DefocusAngleDeg,
                 PhaseShiftDeg = item.Combined.PhaseShiftDeg,
                 // The ratio the ice-ring rule judged: the first estimate that has one, as CtfConsensus reads it.
                 IceRingRatio = lookups.Select(l => l[key].IceRingRatio).FirstOrDefault(r => r is not null),
