@@ -82,7 +82,7 @@ public sealed record CtfConsensusParameters : ProtocolParameters
 /// resolution are judged), matched by item key, go through <see cref="CtfConsensus"/>. Accepted micrographs carry the
 /// combined CTF (mean U, V, axis where the estimates agree to the agreement limit); rejected ones the primary CTF and
 /// every failed rule as the reason ("agreement: estimates agree only to 9.4 Å, worse than 4 Å"; "ice_ring: ice ring ratio
-/// 2.31 above 1.5" from the rows' <see cref="CtfRow.IceRingRatio"/>, a rule that rows without a ratio pass); a micrograph missing
+/// 2.32 above 1.5" from the rows' <see cref="CtfRow.IceRingRatio"/>, a rule that rows without a ratio pass); a micrograph missing
 /// from a set is rejected as absent. The micrographs set gives each one's pixel size and microscope. Writes
 /// accepted_micrographs.star and rejected_micrographs.star (RELION CTF columns), and the report <c>ctf_consensus</c>
 /// with the count per reason and, with the simulation's files on <c>truth</c>, the accepted defocus error.
