@@ -51,6 +51,10 @@ public sealed record CorrectedMicrographRow(
 /// <param name="FitScore">Figure of merit of the fit (higher is better; estimator specific).</param>
 /// <param name="MaxResolutionA">Highest resolution to which the fitted rings match the spectrum.</param>
 /// <param name="DiagnosticPath">Observed versus fitted spectrum image, or null.</param>
+/// <param name="IceRingRatio">
+/// The ice-ring band (3.7 Å) amplitude over its flanks (about 1 for vitreous ice; rlnConcordCtfIceRingRatio), or null
+/// when the estimator does not measure it or the row was stored before kind version 2.
+/// </param>
 public sealed record CtfRow(
     [property: ProjectPath] string MicrographPath,
     double DefocusUA,
@@ -59,7 +63,8 @@ public sealed record CtfRow(
     double PhaseShiftDeg,
     double FitScore,
     double MaxResolutionA,
-    [property: ProjectPath] string? DiagnosticPath);
+    [property: ProjectPath] string? DiagnosticPath,
+    double? IceRingRatio);
 
 /// <summary>A picked position; the set's item key is unique per coordinate, <paramref name="MicrographKey"/> groups them.</summary>
 /// <param name="XPx">Centre, in pixels of the micrograph (RELION rlnCoordinateX).</param>

@@ -30,7 +30,11 @@ public sealed class Project : IDisposable
 
     internal object WriteLock { get; } = new();
 
-    /// <summary>Opens (creating when <paramref name="create"/> is true) a project and brings its schema up to date.</summary>
+    /// <summary>
+    /// Opens (creating when <paramref name="create"/> is true) a project and brings its schema up to date: core
+    /// migrations, then each kind's table created or migrated to the kind's version (see <see cref="SetKind.Version"/>).
+    /// Throws <see cref="ProjectException"/> when a kind cannot be migrated or the project was written by a newer version.
+    /// </summary>
     public static Project Open(string root, SetKindRegistry? kinds = null, bool create = false)
     {
         root = Path.GetFullPath(root);
@@ -44,7 +48,15 @@ public sealed class Project : IDisposable
         // WAL lets readers work while the runner writes; NORMAL sync keeps every committed transaction across a
         // process crash (kill -9) and only risks the last ones on power loss, at a fraction of the fsync cost.
         project.Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMs};");
-        project.Migrate();
+        try
+        {
+            project.Migrate();
+        }
+        catch
+        {
+            project.Dispose();
+            throw;
+        }
         return project;
     }
 
@@ -86,9 +98,7 @@ public sealed class Project : IDisposable
         lock (WriteLock)
         {
             Execute("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_utc TEXT NOT NULL);");
-            var pending = Schema.Core.Select(m => (m.Id, m.Sql))
-                .Concat(Kinds.All.Select(k => ($"kind:{k.Name}:v{k.Version}", k.CreateTableSql())));
-            foreach (var (id, sql) in pending)
+            foreach (var (id, sql) in Schema.Core)
             {
                 if (Scalar<long>("SELECT COUNT(*) FROM schema_migrations WHERE id=$id", null, ("$id", id)) > 0)
                     continue;
@@ -101,6 +111,8 @@ public sealed class Project : IDisposable
                 }
                 tx.Commit();
             }
+            foreach (var kind in Kinds.All)
+                KindMigrations.Apply(this, kind);
         }
     }
 }

@@ -15,6 +15,15 @@ public sealed record SetColumn(string Name, string SqlType, Type ClrType, bool I
 /// A kind of set (micrographs, volumes, ...): a name and a table with one real column per property of its row record.
 /// Every set table also has the engine's columns: row_id, set_id, item_key (unique within a set; the item the row
 /// belongs to, shared with the input item it came from) and reason (why a row was rejected, null otherwise).
+/// Rows are read and written by column name, never by position.
+/// <para>
+/// Changing a kind: <b>new columns: nullable, last</b>. Append the new property at the end of the row record, make it
+/// nullable (rows stored before it have no value; readers must treat null as "unknown"), and raise
+/// <see cref="Version"/>. Opening a project recorded at a lower version adds the missing columns with
+/// <c>ALTER TABLE ... ADD COLUMN</c> and records <c>kind:NAME:vVERSION</c>; a NOT NULL new column, or a renamed,
+/// removed or reordered one, is refused with an error naming the kind and column (such a change needs a new kind).
+/// A project recorded at a higher version than the code's is refused rather than opened by code that cannot read it.
+/// </para>
 /// </summary>
 public abstract class SetKind
 {
@@ -22,6 +31,8 @@ public abstract class SetKind
     {
         if (string.IsNullOrWhiteSpace(name) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
             throw new ArgumentException($"set kind name '{name}' must be lower-case letters, digits and '_'.", nameof(name));
+        if (version < 1)
+            throw new ArgumentException($"set kind '{name}': version must be 1 or more, got {version}.", nameof(version));
         Name = name;
         Version = version;
         RowType = rowType;
@@ -31,7 +42,7 @@ public abstract class SetKind
 
     public string Name { get; }
 
-    /// <summary>Schema version of the table; a change of columns needs a new version and a migration.</summary>
+    /// <summary>Schema version of the table: raise it when the row record gains properties (nullable, last); the project migrates on open.</summary>
     public int Version { get; }
 
     public Type RowType { get; }
@@ -39,7 +50,7 @@ public abstract class SetKind
     public string TableName => "set_" + Name;
     internal ConstructorInfo Constructor { get; }
 
-    /// <summary>The statement that creates this kind's table (the migration named <c>kind:NAME:vVERSION</c>).</summary>
+    /// <summary>The statement that creates this kind's table at its current version (all columns, in declaration order).</summary>
     public string CreateTableSql()
     {
         var columns = string.Join(", ", Columns.Select(c => $"\"{c.Name}\" {c.SqlType}"));

@@ -1,9 +1,9 @@
 namespace Concord.Workflow.Sets;
 
 /// <summary>
-/// The set kinds a project knows; opening a project creates the table of every registered kind that is missing
-/// (recorded as migration <c>kind:NAME:vVERSION</c>). Stages add a kind by declaring a <see cref="SetKind{TRow}"/>
-/// and registering it here.
+/// The set kinds a project knows; opening a project creates the table of every registered kind that is missing and
+/// adds the columns of kinds whose version rose since (recorded as migration <c>kind:NAME:vVERSION</c>; see
+/// <see cref="SetKind"/> for the rule). Stages add a kind by declaring a <see cref="SetKind{TRow}"/> and registering it here.
 /// </summary>
 public sealed class SetKindRegistry
 {

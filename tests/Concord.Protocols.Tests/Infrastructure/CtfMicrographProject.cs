@@ -63,8 +63,8 @@ public sealed class CtfTestMicrographsProtocol : Protocol<CtfTestMicrographsPara
 }
 
 /// <summary>
-/// A project on CTF test micrographs whose answer is known: four good micrographs, one without signal and one with
-/// strong astigmatism (1024² at 1.2 Å/px, as the CTF acceptance batch), estimated by the periodogram method (ctf_a),
+/// A project on CTF test micrographs whose answer is known: four good micrographs, one without signal, one with
+/// strong astigmatism and one in thick ice with a strong ice ring (1024² at 1.2 Å/px, as the CTF acceptance batch), estimated by the periodogram method (ctf_a),
 /// the parametric one started from it (ctf_b) and alone (ctf_b_alone), then ctf.consensus of ctf_a and ctf_b.
 /// </summary>
 public sealed class CtfMicrographProject : IDisposable
@@ -77,6 +77,7 @@ public sealed class CtfMicrographProject : IDisposable
     public static readonly IReadOnlyList<MicrographDefect> Defects =
     [
         MicrographDefect.None, MicrographDefect.None, MicrographDefect.None, MicrographDefect.None, MicrographDefect.NoSignal, MicrographDefect.StrongAstigmatism,
+        MicrographDefect.ThickIce,
     ];
 
     public const string Pipeline = """

@@ -32,6 +32,11 @@ public sealed record CtfConsensusParameters : ProtocolParameters
     [Param("Defocus max", "Reject when the combined mean defocus is above this.", Unit = "Å", Min = 0, Max = 1e6)]
     public double MaxDefocusA { get; init; } = 40000;
 
+    [Param("Max ice ring", "Reject when the ice-ring band (3.7 Å) amplitude over its flanks exceeds this (vitreous ice gives about 1; " +
+        "thick or crystalline ice more). Rows without the ratio (estimators that do not measure it, projects made before it was stored) pass this rule.",
+        Min = 0.01, Max = 1000)]
+    public double MaxIceRing { get; init; } = 1.5;
+
     [Param("Agreement box", "Side of the Fourier box on which the agreement resolution is scanned (its sampling).", Unit = "px", Min = 16, Max = 8192)]
     public int AgreementBoxPx { get; init; } = 512;
 
@@ -44,6 +49,7 @@ public sealed record CtfConsensusParameters : ProtocolParameters
         MaxAstigmatismA = MaxAstigmatismA,
         MinDefocusA = MinDefocusA,
         MaxDefocusA = MaxDefocusA,
+        MaxIceRingRatio = MaxIceRing,
     };
 
     public override IEnumerable<ParameterError> Validate()
@@ -63,7 +69,9 @@ public sealed record CtfConsensusParameters : ProtocolParameters
         }
         catch (InvalidParameterException e)
         {
-            return new ParameterError(SetKind.ToSnakeCase(e.Parameter), e.Message);
+            // The settings' name of the ice-ring threshold differs from the parameter's (max_ice_ring, as the verb's flag).
+            string parameter = e.Parameter == nameof(CtfConsensusSettings.MaxIceRingRatio) ? SetKind.ToSnakeCase(nameof(MaxIceRing)) : SetKind.ToSnakeCase(e.Parameter);
+            return new ParameterError(parameter, e.Message);
         }
     }
 }
@@ -73,7 +81,8 @@ public sealed record CtfConsensusParameters : ProtocolParameters
 /// the CTF sets of N estimators of the same micrographs (the first is the primary, whose fit score and maximum
 /// resolution are judged), matched by item key, go through <see cref="CtfConsensus"/>. Accepted micrographs carry the
 /// combined CTF (mean U, V, axis where the estimates agree to the agreement limit); rejected ones the primary CTF and
-/// every failed rule as the reason ("agreement: estimates agree only to 9.4 Å, worse than 4 Å"); a micrograph missing
+/// every failed rule as the reason ("agreement: estimates agree only to 9.4 Å, worse than 4 Å"; "ice_ring: ice ring ratio
+/// 2.32 above 1.5" from the rows' <see cref="CtfRow.IceRingRatio"/>, a rule that rows without a ratio pass); a micrograph missing
 /// from a set is rejected as absent. The micrographs set gives each one's pixel size and microscope. Writes
 /// accepted_micrographs.star and rejected_micrographs.star (RELION CTF columns), and the report <c>ctf_consensus</c>
 /// with the count per reason and, with the simulation's files on <c>truth</c>, the accepted defocus error.
@@ -128,7 +137,15 @@ public sealed class CtfConsensusProtocol : Protocol<CtfConsensusParameters>
             var estimates = lookups.Select((l, i) => Estimate(sources[i], l[key], micrograph)).ToList();
             var item = CtfConsensus.Judge(new CtfConsensusInput(micrograph.Path, estimates, micrograph.PixelSizeA, p.AgreementBoxPx), settings);
             var primary = lookups[0][key];
-            var row = primary with { DefocusUA = item.Combined.DefocusUA, DefocusVA = item.Combined.DefocusVA, DefocusAngleDeg = item.Combined.DefocusAngleDeg, PhaseShiftDeg = item.Combined.PhaseShiftDeg };
+            var row = primary with
+            {
+                DefocusUA = item.Combined.DefocusUA,
+                DefocusVA = item.Combined.DefocusVA,
+                DefocusAngleDeg = item.Combined.DefocusAngleDeg,
+                PhaseShiftDeg = item.Combined.PhaseShiftDeg,
+                // The ratio the ice-ring rule judged: the first estimate that has one, as CtfConsensus reads it.
+                IceRingRatio = lookups.Select(l => l[key].IceRingRatio).FirstOrDefault(r => r is not null),
+            };
             if (item.IsAccepted)
             {
                 accepted.Add((item, new SetRow<CtfRow>(key, row)));
@@ -199,7 +216,7 @@ public sealed class CtfConsensusProtocol : Protocol<CtfConsensusParameters>
         },
         row.FitScore,
         row.MaxResolutionA,
-        new Dictionary<string, double>());
+        row.IceRingRatio is double ice ? new Dictionary<string, double> { [CtfFigures.IceRingRatio] = ice } : new Dictionary<string, double>());
 
     /// <summary>MaxResolution → max_resolution, the category written before each reason and counted in the report.</summary>
     public static string Category(CtfRejectionKind kind) => SetKind.ToSnakeCase(kind.ToString());

@@ -56,7 +56,8 @@ public sealed record CtfEstimateParameters : ProtocolParameters
 
 /// <summary>
 /// Micrographs to CTFs: per micrograph (in parallel, each committed on its own) one estimator of
-/// <see cref="CtfEstimators"/> fits defocus U/V, angle and the fit figures, emitted as a <see cref="CtfRow"/> with its
+/// <see cref="CtfEstimators"/> fits defocus U/V, angle and the fit figures (with the ice-ring ratio where the method
+/// measures it), emitted as a <see cref="CtfRow"/> with its
 /// diagnostic PNG (spectrum | model; the 1D fit goes to <c>plots</c>). An optional <c>start</c> set (another run's
 /// CTFs of the same micrographs) seeds estimators that refine rather than search: the parametric method then starts
 /// from the periodogram estimate, as Sorzano et al.'s workflow chapter chains CTFFIND4 and Xmipp. The report
@@ -140,8 +141,12 @@ public sealed class CtfEstimateProtocol : Protocol<CtfEstimateParameters>
         }
         var ctf = estimate.Ctf;
         item.Emit(Ctfs, new CtfRow(row.Path, ctf.DefocusUA, ctf.DefocusVA, ctf.DefocusAngleDeg, ctf.PhaseShiftDeg,
-            estimate.FitScore, estimate.MaxResolutionA, diagnostic));
+            estimate.FitScore, estimate.MaxResolutionA, diagnostic, IceRingRatio(estimate)));
     }
+
+    /// <summary>The estimator's ice-ring figure, or null when it does not measure one (or measured no number).</summary>
+    public static double? IceRingRatio(CtfEstimate estimate) =>
+        estimate.Figures.TryGetValue(CtfFigures.IceRingRatio, out double ratio) && double.IsFinite(ratio) ? ratio : null;
 
     private static void Summarise(CtfEstimateParameters p, StepContext context)
     {
