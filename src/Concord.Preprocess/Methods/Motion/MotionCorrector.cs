@@ -86,7 +86,7 @@ public sealed class MotionCorrector
             (local, patches) = AlignLocally(aligned, frames, shape, pixelSizeA, parallel, progress);
 
         var sum = new Complex32[c];
-        FrameAligner.SumFrames(aligned, frames, c, sum);
+        FrameAligner.SumFrames(aligned, frames, c, sum, parallel);
         Complex32[]? weighted = null;
         if (_options.DosePerFrameEA2 > 0)
         {
