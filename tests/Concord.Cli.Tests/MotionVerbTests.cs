@@ -74,6 +74,23 @@ public sealed class MotionVerbTests(TinyMoviesFixture data) : IDisposable
     }
 
     [Fact]
+    public void Binned_sums_keep_the_movie_pixel_size_as_the_original_in_both_star_files()
+    {
+        // RELION 3.1: rlnMicrographOriginalPixelSize is the movie's, rlnMicrographPixelSize the (binned) micrograph's.
+        var r = CliHarness.Run("motion", data.Movie(1), "-o", _out, "--gain", data.Gain, "--bin", "2", "--patches", "1x1",
+            "--max-frame-shift", "1000", "--max-total-drift", "1000", "--threads", "2");
+        Assert.Equal(0, r.ExitCode);
+        var motion = RelionMotionStar.Read(Path.Combine(_out, "movie_001.star"));
+        Assert.Equal((2.0, 2.5), (motion.General.Binning, motion.General.OriginalPixelSizeA));
+        using (var sum = MrcReader.Open(Path.Combine(_out, "movie_001.mrc")))
+            Assert.Equal((128, 128, 5.0), (sum.Width, sum.Height, sum.PixelSizeA));
+        var optics = StarReader.Read(Path.Combine(_out, "corrected_micrographs.star")).Require("optics").RequireLoop();
+        Assert.Equal(1, optics.RowCount);
+        Assert.Equal(2.5, optics.GetDouble(0, StarLabels.MicrographOriginalPixelSize));
+        Assert.Equal(5.0, optics.GetDouble(0, StarLabels.MicrographPixelSize));
+    }
+
+    [Fact]
     public void Drift_check_rejects_with_a_reason_and_leaves_the_movie_out()
     {
         var r = CliHarness.Run("motion", data.Movie(1), data.Movie(2), "-o", _out, "--gain", data.Gain, "--patches", "1x1", "--max-total-drift", "0.01",

@@ -1,6 +1,7 @@
 using Concord.Core.Fourier;
 using Concord.Core.Imaging;
 using Concord.Core.Projection;
+using static Concord.Tests.Shared.ProjectionTestData;
 
 namespace Concord.Core.Tests.Projection;
 
@@ -8,49 +9,13 @@ public class ProjectorTests
 {
     private static readonly ReferenceDftBackend Fft = new();
 
-    internal static Volume Blobs(int n, double pixelSizeA = 2.0)
-    {
-        // Three Gaussian blobs at asymmetric positions: any axis or handedness error moves them visibly.
-        var v = Volume.Cube(n, pixelSizeA);
-        (double X, double Y, double Z, double Sigma, double Amp)[] blobs = [(3, 0, 0, 1.8, 1), (-2, 4, 1, 1.5, 0.7), (0, -3, -4, 2.2, 0.5)];
-        int c = n / 2;
-        for (int z = 0; z < n; z++)
-            for (int y = 0; y < n; y++)
-                for (int x = 0; x < n; x++)
-                    foreach (var b in blobs)
-                    {
-                        double d2 = Sq(x - c - b.X) + Sq(y - c - b.Y) + Sq(z - c - b.Z);
-                        v[x, y, z] += (float)(b.Amp * Math.Exp(-d2 / (2 * b.Sigma * b.Sigma)));
-                    }
-        return v;
-    }
-
-    private static double Sq(double a) => a * a;
-
-    internal static Rotation3f RandomRotation(Random random) => Rotation3f.FromMatrix(Core.Geometry.RandomRotations.NextMatrix(random));
-
-    internal static double Correlation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double ma = 0, mb = 0;
-        for (int i = 0; i < a.Length; i++) { ma += a[i]; mb += b[i]; }
-        ma /= a.Length; mb /= b.Length;
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return sab / Math.Sqrt(saa * sbb);
-    }
-
     [Fact]
     public void Identity_projection_is_the_gridding_precorrected_sum_along_z()
     {
         // With A = I every sample falls on a grid point, so no interpolation happens and the projection is exactly
         // the ray sum of the pre-corrected volume V / sinc²(π·d/M) (RELION's trilinear gridding correction).
         const int n = 20;
-        using var v = Blobs(n);
+        using var v = ThreeBlobs(n);
         var profile = GriddingCorrection.AxisProfile(n, 2 * n);
         var expected = new float[n * n];
         for (int z = 0; z < n; z++)
@@ -70,7 +35,7 @@ public class ProjectorTests
     public void Fourier_slice_matches_real_space_ray_sums_at_random_orientations()
     {
         const int n = 24;
-        using var v = Blobs(n);
+        using var v = ThreeBlobs(n);
         var projector = new FourierProjector(v, Fft);
         var random = new Random(11);
         var fourier = new float[n * n];
@@ -94,7 +59,7 @@ public class ProjectorTests
         // RELION's A maps volume coordinates to the image: with A = Rz(90°) (rot = 90), a blob at +x in the volume
         // appears at Aᵀ⁻¹… = A·(x, 0, 0) in the image. Ray sums give the ground truth.
         const int n = 20;
-        using var v = Blobs(n);
+        using var v = ThreeBlobs(n);
         var a = new Rotation3f(0, 1, 0, -1, 0, 0, 0, 0, 1);
         var projector = new FourierProjector(v, Fft);
         var fourier = new float[n * n];

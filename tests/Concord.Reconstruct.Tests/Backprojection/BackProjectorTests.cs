@@ -3,45 +3,13 @@ using Concord.Core.Imaging;
 using Concord.Core.Projection;
 using Concord.Reconstruct.Backprojection;
 using Concord.Reconstruct.Fsc;
+using static Concord.Tests.Shared.ProjectionTestData;
 
 namespace Concord.Reconstruct.Tests.Backprojection;
 
 public class BackProjectorTests
 {
     private static readonly ReferenceDftBackend Fft = new();
-
-    internal static Volume Blobs(int n, double pixelSizeA = 2.0)
-    {
-        var v = Volume.Cube(n, pixelSizeA);
-        (double X, double Y, double Z, double Sigma, double Amp)[] blobs = [(3, 0, 0, 1.6, 1), (-2, 4, 1, 1.3, 0.7), (0, -3, -4, 2.0, 0.5), (-4, -2, 3, 1.2, 0.6)];
-        int c = n / 2;
-        for (int z = 0; z < n; z++)
-            for (int y = 0; y < n; y++)
-                for (int x = 0; x < n; x++)
-                    foreach (var b in blobs)
-                    {
-                        double d2 = (x - c - b.X) * (x - c - b.X) + (y - c - b.Y) * (y - c - b.Y) + (z - c - b.Z) * (z - c - b.Z);
-                        v[x, y, z] += (float)(b.Amp * Math.Exp(-d2 / (2 * b.Sigma * b.Sigma)));
-                    }
-        return v;
-    }
-
-    internal static Rotation3f RandomRotation(Random random) => Rotation3f.FromMatrix(Core.Geometry.RandomRotations.NextMatrix(random));
-
-    private static double Correlation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double ma = 0, mb = 0;
-        for (int i = 0; i < a.Length; i++) { ma += a[i]; mb += b[i]; }
-        ma /= a.Length; mb /= b.Length;
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return sab / Math.Sqrt(saa * sbb);
-    }
 
     /// <summary>A synthetic CTF −sin(π λ Δf s² − K) on the centred half-complex grid, enough to test weighting.</summary>
     private static float[] SyntheticCtf(int n, double pixelSizeA, double defocusA)
@@ -62,7 +30,7 @@ public class BackProjectorTests
     public void Noiseless_projections_reconstruct_the_volume()
     {
         const int n = 24;
-        using var truth = Blobs(n);
+        using var truth = FourBlobs(n);
         var projector = new FourierProjector(truth, Fft);
         var backProjector = new FourierBackProjector(n, truth.PixelSizeA);
         var spectrum = new Complex32[(n / 2 + 1) * n];
@@ -100,7 +68,7 @@ public class BackProjectorTests
     public void Ctf_weighted_insertion_recovers_the_volume_from_ctf_modulated_projections()
     {
         const int n = 24;
-        using var truth = Blobs(n);
+        using var truth = FourBlobs(n);
         var projector = new FourierProjector(truth, Fft);
         var backProjector = new FourierBackProjector(n, truth.PixelSizeA);
         var spectrum = new Complex32[(n / 2 + 1) * n];
@@ -123,7 +91,7 @@ public class BackProjectorTests
     public void Per_thread_accumulators_add_up_to_a_single_one()
     {
         const int n = 16;
-        using var truth = Blobs(n);
+        using var truth = FourBlobs(n);
         var projector = new FourierProjector(truth, Fft);
         var whole = new FourierBackProjector(n, truth.PixelSizeA);
         var part1 = new FourierBackProjector(n, truth.PixelSizeA);
@@ -152,10 +120,10 @@ public class ParallelBackProjectionTests
     public void Threads_and_halves_give_the_same_sums_as_a_serial_pass()
     {
         const int n = 16, count = 300;
-        using var truth = BackProjectorTests.Blobs(n);
+        using var truth = FourBlobs(n);
         var projector = new FourierProjector(truth, Fft);
         var random = new Random(8);
-        var rotations = Enumerable.Range(0, count).Select(_ => BackProjectorTests.RandomRotation(random)).ToArray();
+        var rotations = Enumerable.Range(0, count).Select(_ => RandomRotation(random)).ToArray();
         void Prepare(int i, ParticleSlot slot)
         {
             projector.ProjectSpectrum(rotations[i], slot.Spectrum);

@@ -3,6 +3,7 @@ using Concord.Core.Geometry;
 using Concord.Reconstruct.Backprojection;
 using Concord.Reconstruct.Fsc;
 using Concord.Simulation.Stacks;
+using static Concord.Tests.Shared.ProjectionTestData;
 
 namespace Concord.Reconstruct.Tests.Backprojection;
 
@@ -18,7 +19,7 @@ public class SimulatedStackReconstructionTests
     public void Noiseless_ctf_modulated_shifted_particles_reconstruct_the_truth()
     {
         const int n = 24;
-        using var truth = BackProjectorTests.Blobs(n);
+        using var truth = FourBlobs(n);
         var options = new ParticleStackOptions { Count = 1200, BoxSize = n, PixelSizeA = truth.PixelSizeA, Snr = 0, MaxOriginA = 5, DefocusMinA = 5000, DefocusMaxA = 20000 };
         var (images, particles) = ParticleStackSimulator.Simulate(options, [truth], null, seed: 21, Fft);
         using (images)
@@ -36,7 +37,7 @@ public class SimulatedStackReconstructionTests
     {
         // The same data reconstructed with origins negated must be clearly worse: proves the test above can fail.
         const int n = 24;
-        using var truth = BackProjectorTests.Blobs(n);
+        using var truth = FourBlobs(n);
         var options = new ParticleStackOptions { Count = 600, BoxSize = n, PixelSizeA = truth.PixelSizeA, Snr = 0, MaxOriginA = 6, ApplyCtf = false };
         var (images, particles) = ParticleStackSimulator.Simulate(options, [truth], null, seed: 22, Fft);
         using (images)

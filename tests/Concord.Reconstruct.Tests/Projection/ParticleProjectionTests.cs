@@ -3,7 +3,7 @@ using Concord.Core.Fourier;
 using Concord.Core.Geometry;
 using Concord.Core.Projection;
 using Concord.Reconstruct.Projection;
-using Concord.Reconstruct.Tests.Backprojection;
+using static Concord.Tests.Shared.ProjectionTestData;
 
 namespace Concord.Reconstruct.Tests.Projection;
 
@@ -11,26 +11,11 @@ public class ParticleProjectionTests
 {
     private static readonly ReferenceDftBackend Fft = new();
 
-    internal static double Correlation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double ma = 0, mb = 0;
-        for (int i = 0; i < a.Length; i++) { ma += a[i]; mb += b[i]; }
-        ma /= a.Length; mb /= b.Length;
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return sab / Math.Sqrt(saa * sbb);
-    }
-
     [Fact]
     public void Fourier_projections_match_real_space_ray_sums_at_random_poses()
     {
         const int n = 24;
-        using var map = BackProjectorTests.Blobs(n);
+        using var map = FourBlobs(n);
         var projector = new FourierProjector(map, Fft);
         var scratch = new ProjectionScratch(n);
         var fourier = new float[n * n];
@@ -56,7 +41,7 @@ public class ParticleProjectionTests
     {
         // RELION: rlnOriginX/YAngst is the shift that re-centres the particle, so the image shows it at centre − origin.
         const int n = 24;
-        using var map = BackProjectorTests.Blobs(n);
+        using var map = FourBlobs(n);
         var projector = new FourierProjector(map, Fft);
         var scratch = new ProjectionScratch(n);
         var centred = new float[n * n];
@@ -73,7 +58,7 @@ public class ParticleProjectionTests
     public void Ctf_multiplies_the_spectrum_and_batches_come_back_in_order()
     {
         const int n = 20;
-        using var map = BackProjectorTests.Blobs(n);
+        using var map = FourBlobs(n);
         var projector = new FourierProjector(map, Fft);
         var random = new Random(12);
         var poses = Enumerable.Range(0, 23).Select(_ => new Pose(RandomRotations.NextEulerAngles(random), random.NextDouble() * 4 - 2, random.NextDouble() * 4 - 2)).ToArray();
