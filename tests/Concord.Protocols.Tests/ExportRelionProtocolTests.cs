@@ -28,6 +28,9 @@ public sealed class ExportRelionProtocolTests : IDisposable
 
         [Param("Orphan", "Also a second row of the same optics group that names no movie.")]
         public bool Orphan { get; init; }
+
+        [Param("Carry", "Whether the row carries the movie's pixel size itself.")]
+        public bool Carry { get; init; }
     }
 
     /// <summary>A 96² × 2 movie at 0.8 Å/px and its motion-corrected micrograph, binned to the given width, as one row.</summary>
@@ -50,7 +53,7 @@ public sealed class ExportRelionProtocolTests : IDisposable
             using (var image = new Image2D(p.MicrographWidth, p.MicrographWidth, micrographPixelA))
                 MrcWriter.Write(micrograph.TempPath, image);
             context.Emit(Micrographs, "mic", new CorrectedMicrographRow(p.KeepMovie ? movie.RelativePath : null, micrograph.RelativePath, null, null,
-                micrographPixelA, 2, 1, 0.5, 0.5, 0.5, null, 300, 2.7, 0.1, 1));
+                micrographPixelA, 2, 1, 0.5, 0.5, 0.5, null, 300, 2.7, 0.1, 1, p.Carry ? MoviePixelA : null));
             if (p.Orphan)
             {
                 context.Emit(Micrographs, "orphan", new CorrectedMicrographRow(null, micrograph.RelativePath, null, null,
@@ -59,15 +62,15 @@ public sealed class ExportRelionProtocolTests : IDisposable
         })];
     }
 
-    private (double Original, double Micrograph) Export(int micrographWidth, bool keepMovie, bool orphan = false)
+    private (double Original, double Micrograph) Export(int micrographWidth, bool keepMovie, bool orphan = false, bool carry = false)
     {
-        string tag = $"w{micrographWidth}_{(keepMovie ? "movie" : "none")}{(orphan ? "_orphan" : "")}";
+        string tag = $"w{micrographWidth}_{(keepMovie ? "movie" : "none")}{(orphan ? "_orphan" : "")}{(carry ? "_carry" : "")}";
         using var project = Project.Open(Path.Combine(_root, tag), StageProtocols.Kinds, create: true);
         new Runner(project, new ProtocolRegistry(StageProtocols.All.Append(new BinnedRowsProtocol())), new RunnerOptions(1)).RunPipeline(PipelineParser.Parse($$"""
             [[run]]
             name = "rows_{{tag}}"
             protocol = "test.binned_micrographs"
-            params = { micrograph_width = {{micrographWidth}}, keep_movie = {{(keepMovie ? "true" : "false")}}, orphan = {{(orphan ? "true" : "false")}} }
+            params = { micrograph_width = {{micrographWidth}}, keep_movie = {{(keepMovie ? "true" : "false")}}, orphan = {{(orphan ? "true" : "false")}}, carry = {{(carry ? "true" : "false")}} }
 
             [[run]]
             name = "export_{{tag}}"
@@ -137,6 +140,15 @@ public sealed class ExportRelionProtocolTests : IDisposable
         Assert.Equal(movies[0].Row.PixelSizeA, optics.GetDouble(0, StarLabels.MicrographOriginalPixelSize), 6);
         Assert.Equal(micrographs[0].Row.PixelSizeA, optics.GetDouble(0, StarLabels.MicrographPixelSize), 6);
         Assert.Equal(2 * movies[0].Row.PixelSizeA, micrographs[0].Row.PixelSizeA, 6);
+        // The row itself carries the movie's pixel size (kind version 2), so the export needs no movie file for it.
+        Assert.All(micrographs, m => Assert.Equal(movies[0].Row.PixelSizeA, m.Row.MoviePixelSizeA!.Value, 6));
+    }
+
+    [Fact]
+    public void Rows_that_carry_the_movie_pixel_size_need_no_movie_file()
+    {
+        // Kind version 2 rows carry the movie's pixel size: no movie file is read, and the binned size still comes out.
+        Assert.Equal((MoviePixelA, 2 * MoviePixelA), Export(micrographWidth: 48, keepMovie: false, carry: true));
     }
 
     public void Dispose()

@@ -6,7 +6,7 @@ namespace Concord.Protocols.Sets;
 public static class EmKinds
 {
     public static SetKind<MovieRow> Movie { get; } = new("movie");
-    public static SetKind<CorrectedMicrographRow> CorrectedMicrograph { get; } = new("corrected_micrograph");
+    public static SetKind<CorrectedMicrographRow> CorrectedMicrograph { get; } = new("corrected_micrograph", version: 2);
     /// <summary>Version 2 added <see cref="CtfRow.IceRingRatio"/> (null in rows of version-1 projects).</summary>
     public static SetKind<CtfRow> Ctf { get; } = new("ctf", version: 2);
     public static SetKind<CoordinateRow> Coordinate { get; } = new("coordinate");

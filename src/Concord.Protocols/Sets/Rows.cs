@@ -30,6 +30,10 @@ public sealed record MovieRow(
 /// <param name="MotionPath">Per-frame shifts (data_global_shift, RELION layout), or null.</param>
 /// <param name="MaxFrameShiftA">Largest step between consecutive frames.</param>
 /// <param name="TruthRmsErrorPx">For simulated movies: RMS over frames of |estimated − true shift|; null for real data.</param>
+/// <param name="MoviePixelSizeA">
+/// Pixel size of the movie before any binning (RELION's rlnMicrographOriginalPixelSize); null where it is not known
+/// (projects made before kind version 2, micrographs imported without it).
+/// </param>
 public sealed record CorrectedMicrographRow(
     string? MoviePath,
     [property: ProjectPath] string Path,
@@ -45,7 +49,8 @@ public sealed record CorrectedMicrographRow(
     double VoltageKv,
     double SphericalAberrationMm,
     double AmplitudeContrast,
-    int OpticsGroup);
+    int OpticsGroup,
+    double? MoviePixelSizeA = null);
 
 /// <summary>A CTF estimate of one micrograph (RELION micrographs_ctf.star row).</summary>
 /// <param name="FitScore">Figure of merit of the fit (higher is better; estimator specific).</param>

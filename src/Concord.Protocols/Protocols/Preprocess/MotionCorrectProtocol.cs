@@ -101,7 +101,7 @@ public sealed class MotionCorrectProtocol : Protocol<MotionCorrectParameters>
         double? truthError = movie.TruthMotionPath is null ? null : MotionStar.RmsErrorPx(trajectory, item.Resolve(movie.TruthMotionPath));
         var row = new CorrectedMicrographRow(movie.Path, sum.RelativePath, weighted?.RelativePath, shifts.RelativePath, result.AlignedSum.PixelSizeA,
             trajectory.Frames, trajectory.AccumulatedMotionA, early, late, verdict.MaxFrameShiftA, truthError,
-            movie.VoltageKv, movie.SphericalAberrationMm, movie.AmplitudeContrast, movie.OpticsGroup);
+            movie.VoltageKv, movie.SphericalAberrationMm, movie.AmplitudeContrast, movie.OpticsGroup, movie.PixelSizeA);
         if (verdict.Accepted)
             item.Emit(Micrographs, row);
         else

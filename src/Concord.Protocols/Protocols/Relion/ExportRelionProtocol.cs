@@ -69,7 +69,7 @@ public sealed class ExportRelionProtocol : Protocol<ExportRelionParameters>
         {
             count = WriteMicrographs(file.TempPath, Accepted(micrographs!), PathOf, row =>
             {
-                double? original = MoviePixelSizeA(row, context.Resolve);
+                double? original = row.MoviePixelSizeA ?? MoviePixelSizeA(row, context.Resolve);
                 unknownOriginal += original is null ? 1 : 0;
                 return original;
             });
@@ -85,8 +85,8 @@ public sealed class ExportRelionProtocol : Protocol<ExportRelionParameters>
     }
 
     /// <summary>
-    /// Pixel size of the movie <paramref name="row"/> was corrected from, or null when the movie cannot be read. The row
-    /// carries the micrograph's pixel size only; motion correction bins by Fourier cropping N px to M and gives the
+    /// Pixel size of the movie <paramref name="row"/> was corrected from, or null when the movie cannot be read, for rows
+    /// that do not carry it (projects from before the column existed). Motion correction bins by Fourier cropping N px to M and gives the
     /// micrograph p·N/M (<see cref="Core.Fourier.FourierResample"/>), so the movie's is p_mic·M/N, exactly, from the two
     /// widths. Without binning M = N and this is the micrograph's own.
     /// </summary>

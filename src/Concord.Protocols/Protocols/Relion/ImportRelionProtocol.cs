@@ -103,7 +103,8 @@ public sealed class ImportRelionProtocol : Protocol<ImportRelionParameters>
                 key = $"{key}_{r + 1}";
             var row = new CorrectedMicrographRow(movie >= 0 ? table.GetString(r, movie) : null, links.Link(source), null, null,
                 optics.GetDouble(o, pixelColumn), 0, Col(total), Col(early), Col(late), 0, null,
-                Opt(StarLabels.Voltage, 300), Opt(StarLabels.SphericalAberration, 2.7), Opt(StarLabels.AmplitudeContrast, 0.1), g);
+                Opt(StarLabels.Voltage, 300), Opt(StarLabels.SphericalAberration, 2.7), Opt(StarLabels.AmplitudeContrast, 0.1), g,
+                optics.ColumnOf(StarLabels.MicrographOriginalPixelSize) is int oc and >= 0 ? optics.GetDouble(o, oc) : null);
             context.Emit(Micrographs, key, row);
         }
         return table.RowCount;
