@@ -189,7 +189,12 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         return p;
     }
 
-    /// <summary>1/B₀(s)² inside the fit band, 0 outside it.</summary>
+    /// <summary>
+    /// 1/B₀(s)² inside the fit band, 0 outside it and 0 for outliers: samples more than <see cref="OutlierFactor"/>
+    /// times the starting model. An averaged periodogram scatters as χ² with twice the tiles' degrees of freedom
+    /// around the model, so a legitimate sample is never that far above it; a straight edge (a carbon film's rim, a
+    /// crystal's facet) puts a streak of such samples through the origin, which would otherwise pull the fit.
+    /// </summary>
     private static double[] Weights(PsdSamples samples, PsdModel model, double[] p, double sFit)
     {
         var weights = new double[samples.Count];
@@ -197,10 +202,14 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         {
             double s = Math.Sqrt(samples.Sx[i] * samples.Sx[i] + samples.Sy[i] * samples.Sy[i]);
             double background = model.BackgroundValue(p, s);
-            weights[i] = s <= sFit ? 1 / (background * background) : 0;
+            bool outlier = samples.Power[i] > OutlierFactor * model.Evaluate(p, samples, i, Span<double>.Empty);
+            weights[i] = s <= sFit && !outlier ? 1 / (background * background) : 0;
         }
         return weights;
     }
+
+    /// <summary>How far above the starting model a PSD sample must lie to be left out of the fit (see <see cref="Weights"/>).</summary>
+    private const double OutlierFactor = 5;
 
     private void FitInStages(PsdSamples samples, PsdModel model, double[] p, double[] weights, double sMin, double sFit,
         CtfEstimationSettings settings, CancellationToken cancellation)
@@ -222,9 +231,19 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         }
         var project = DefocusBounds(settings);
         project(p);
-        LevenbergMarquardt.Fit(model, samples, inner, p, rings, iterations, project, dop, cancellation);
-        LevenbergMarquardt.Fit(model, samples, weights, p, rings, iterations, project, dop, cancellation);
-        LevenbergMarquardt.Fit(model, samples, weights, p, all, iterations, project, dop, cancellation);
+        // Each stage only lowers its own least-squares cost, which a free background can lower by swallowing the
+        // rings while the defocus drifts to a bound (seen on spectra whose ice adds a broad hump towards 3.7 Å). So
+        // the stage whose parameters explain the rings best, by the estimate's own fit score, is kept: the start too.
+        var best = (double[])p.Clone();
+        double bestScore = ParametricQuality.FitCorrelation(model, p, samples, weights);
+        foreach (var (stageWeights, free) in new[] { (inner, rings), (weights, rings), (weights, all) })
+        {
+            LevenbergMarquardt.Fit(model, samples, stageWeights, p, free, iterations, project, dop, cancellation);
+            double score = ParametricQuality.FitCorrelation(model, p, samples, weights);
+            if (score > bestScore)
+                (bestScore, best) = (score, (double[])p.Clone());
+        }
+        best.CopyTo(p, 0);
     }
 
     /// <summary>
