@@ -60,21 +60,36 @@ public sealed record EquiphaseProfile(double[] FrequencyPerA, double[] Data, dou
     }
 
     /// <summary>
-    /// CTFFIND4's fit resolution: the first frequency above <paramref name="lowFrequency"/> (1/Å) at which the windowed
-    /// correlation falls below <see cref="FitThreshold"/>, as a resolution in Å; the Nyquist resolution when it never does.
+    /// CTFFIND4's fit resolution: the first frequency above <paramref name="lowFrequency"/> (1/Å) and above the CTF's
+    /// first zero at which the windowed correlation falls below <see cref="FitThreshold"/>, as a resolution in Å; the
+    /// Nyquist resolution when it never does. Below the first zero sin²γ has no ring, only a rising flank that the
+    /// background subtraction flattens, so the correlation there says nothing about whether the rings are fitted (a
+    /// micrograph at 1 µm defocus, first zero near 14 Å, would otherwise be scored by its 30–14 Å flank alone).
     /// </summary>
     public double FitResolutionA(double lowFrequency)
     {
         int last = FrequencyPerA.Length - 1;
+        int firstZero = FirstZeroBin();
         for (int b = 1; b <= last; b++)
         {
-            if (FrequencyPerA[b] < lowFrequency)
+            if (FrequencyPerA[b] < lowFrequency || b < firstZero)
                 continue;
             double cc = Correlation[b];
             if (double.IsNaN(cc) || cc < FitThreshold)
                 return 1 / FrequencyPerA[Math.Max(1, b)];
         }
         return 1 / FrequencyPerA[last];
+    }
+
+    /// <summary>Bin of the first minimum of <see cref="Model"/> (sin²γ rises from ≈ 0 at the origin to 1, then falls to its first zero).</summary>
+    private int FirstZeroBin()
+    {
+        int b = 1;
+        while (b < Model.Length - 1 && Model[b] >= Model[b - 1])
+            b++;
+        while (b < Model.Length - 1 && Model[b + 1] < Model[b])
+            b++;
+        return b;
     }
 
     /// <summary>γ of the non-astigmatic CTF of defocus <paramref name="defocusA"/> at frequency s.</summary>
