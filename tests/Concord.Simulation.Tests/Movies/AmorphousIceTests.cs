@@ -17,7 +17,7 @@ public class AmorphousIceTests
     [Fact]
     public void Ice_power_at_5_A_exceeds_that_at_20_A_and_peaks_at_the_water_ring()
     {
-        using var fft = FftBackends.Create();
+        using var fft = FftBackends.CreateDeterministic();
         var ice = Render(fft, new IceModel(ThicknessA: 400, GradientFraction: 0), seed: 3);
         var profile = RadialAverage.PowerSpectrum(ice, new FftShape(Size, Size), PixelA, fft);
         double At(double resolutionA) => BandMean(profile, 1 / resolutionA, 0.004);
@@ -35,7 +35,7 @@ public class AmorphousIceTests
     [Fact]
     public void Ice_variance_matches_the_integrated_physical_spectrum()
     {
-        using var fft = FftBackends.Create();
+        using var fft = FftBackends.CreateDeterministic();
         var ice = Render(fft, new IceModel(ThicknessA: 400, GradientFraction: 0), seed: 5);
         double measured = ice.Select(v => (double)v * v).Average() - Math.Pow(ice.Average(v => (double)v), 2);
         double expected = 0;
@@ -52,7 +52,7 @@ public class AmorphousIceTests
     [Fact]
     public void Ice_amplitude_grows_with_the_square_root_of_thickness_and_is_deterministic()
     {
-        using var fft = FftBackends.Create();
+        using var fft = FftBackends.CreateDeterministic();
         var thin = Render(fft, new IceModel(ThicknessA: 200, GradientFraction: 0), seed: 9);
         var thick = Render(fft, new IceModel(ThicknessA: 800, GradientFraction: 0), seed: 9);
         for (int i = 0; i < thin.Length; i += 997)

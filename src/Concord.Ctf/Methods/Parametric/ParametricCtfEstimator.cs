@@ -232,18 +232,35 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         var project = DefocusBounds(settings);
         project(p);
         // Each stage only lowers its own least-squares cost, which a free background can lower by swallowing the
-        // rings while the defocus drifts to a bound (seen on spectra whose ice adds a broad hump towards 3.7 Å). So
-        // the stage whose parameters explain the rings best, by the estimate's own fit score, is kept: the start too.
-        var best = (double[])p.Clone();
-        double bestScore = ParametricQuality.FitCorrelation(model, p, samples, weights);
+        // rings while the defocus drifts to a bound (seen on micrographs with a carbon rim). So the stage whose
+        // parameters explain the rings best, by the estimate's own fit score, is kept (the start too); a stage that
+        // ended on a bound of the defocus is no minimum but a fit stopped by the projection, and is passed over
+        // unless nothing else is left.
+        double[]? best = null;
+        double bestScore = double.NegativeInfinity;
+        void Consider()
+        {
+            double score = ParametricQuality.FitCorrelation(model, p, samples, weights);
+            if (!OnDefocusBound(p, settings) && score > bestScore)
+                (bestScore, best) = (score, (double[])p.Clone());
+        }
+        Consider();
         foreach (var (stageWeights, free) in new[] { (inner, rings), (weights, rings), (weights, all) })
         {
             LevenbergMarquardt.Fit(model, samples, stageWeights, p, free, iterations, project, dop, cancellation);
-            double score = ParametricQuality.FitCorrelation(model, p, samples, weights);
-            if (score > bestScore)
-                (bestScore, best) = (score, (double[])p.Clone());
+            Consider();
         }
-        best.CopyTo(p, 0);
+        best?.CopyTo(p, 0);
+    }
+
+    /// <summary>Whether <see cref="DefocusBounds"/> holds <paramref name="p"/> on a bound: mean defocus at an end of the search range, or V at MinDefocusA / 2.</summary>
+    private static bool OnDefocusBound(double[] p, CtfEstimationSettings settings)
+    {
+        const double tolerance = 1e-6;
+        double mean = p[PsdModel.Mean];
+        double half = Math.Sqrt(p[PsdModel.Cos2] * p[PsdModel.Cos2] + p[PsdModel.Sin2] * p[PsdModel.Sin2]);
+        return mean <= settings.MinDefocusA * (1 + tolerance) || mean >= settings.MaxDefocusA * (1 - tolerance)
+            || half >= (mean - 0.5 * settings.MinDefocusA) * (1 - tolerance);
     }
 
     /// <summary>
