@@ -13,15 +13,12 @@ namespace Concord.Cli.Verbs;
 public static class CtfDemo
 {
     /// <summary>
-    /// The pipeline's CTF runs, after "motion" (its kept micrographs) and "simulate" (the truth). The selection keeps
-    /// the chapter's 4 Å agreement and minimum fit score; the fit-resolution limit is 6 Å rather than the chapter's 5 Å
-    /// because a 1024² micrograph averages only nine half-overlapping 512-px tiles, so CTFFIND4's windowed correlation
-    /// crosses 0.75 earlier than on a 4k one: clean simulated micrographs (Thon rings to the water ring, see
-    /// Concord.Simulation's AmorphousIce) fit to 3.4–5.6 Å, and 5 Å rejected 3 of 16 good ones that 6 Å keeps (20 small
-    /// movies, seed 7; both limits reject the 2 whose spectra a carbon rim or an ice crystal spoils below 14 Å). The
-    /// demo's own seed keeps 4 of its 5 good micrographs; the fifth fits only to 8.4 Å and is rejected for it.
-    /// The tiny preset's 256² micrographs (2.5 Å/px, 128-px tiles, 32 e/Å²) hold too few ring periods for either: their
-    /// fits hold to 9–15 Å, so it keeps looser limits (20 Å fit, 8 Å agreement) that still reject ringless micrographs.
+    /// The pipeline's CTF runs, after "motion" (its kept micrographs) and "simulate" (the truth). The small preset's
+    /// selection is the chapter's (5 Å fit resolution, 0.1 fit score, 4 Å agreement): its micrographs carry Thon rings
+    /// to the water ring as good real ones do (Concord.Simulation's AmorphousIce) and fit to 3.1–5.0 Å. The tiny
+    /// preset's 256² micrographs (2.5 Å/px, 128-px tiles, 32 e/Å²) hold too few ring periods for that, so it keeps
+    /// looser limits (20 Å fit, 0.05 fit score, 8 Å agreement) that still reject ringless micrographs. Limits finer than
+    /// the pixels allow are raised to 2.1 px and Nyquist by the consensus itself.
     /// </summary>
     public static string PipelineRuns(string preset)
     {
@@ -29,7 +26,7 @@ public static class CtfDemo
         bool tiny = preset.Equals("tiny", StringComparison.OrdinalIgnoreCase);
         string tile = tiny ? ", tile_size_px = 128" : "";
         string limits = tiny ? "max_resolution_limit_a = 20.0, min_fit_score = 0.05, agreement_limit_a = 8.0"
-            : "max_resolution_limit_a = 6.0, min_fit_score = 0.1, agreement_limit_a = 4.0";
+            : "max_resolution_limit_a = 5.0, min_fit_score = 0.1, agreement_limit_a = 4.0";
         return $$"""
             [[run]]
             name = "ctf_a"

@@ -125,8 +125,10 @@ public sealed class MovieSimulator
         double ice = o.IceThicknessMinA + random.NextDouble() * (o.IceThicknessMaxA - o.IceThicknessMinA);
         if (defect == MicrographDefect.ThickIce)
             ice *= 4;
-        // Thick ice is partly crystalline (devitrified while freezing slowly); its noise grows with √thickness by itself.
-        var iceModel = new IceModel(ice, o.IceGradientFraction, o.IceStructureScale, defect == MicrographDefect.ThickIce ? 0.5 : 0);
+        // The thick-ice defect is partly crystalline (devitrified while freezing slowly) and, as the defect was designed,
+        // three times as strongly structured, so that its ice ring stands out as in the micrographs one discards for it.
+        var iceModel = new IceModel(ice, o.IceGradientFraction, o.IceStructureScale * (defect == MicrographDefect.ThickIce ? 3 : 1),
+            defect == MicrographDefect.ThickIce ? 0.5 : 0);
         double radius = o.ParticleRadiusPx;
         var regions = Contamination.RandomRegions(o.Width, o.Height, random, radius, o.CarbonProbability, o.MeanIceCrystals, o.MeanAggregates,
             o.HoleDiameterA / 2 / o.PixelSizeA);
