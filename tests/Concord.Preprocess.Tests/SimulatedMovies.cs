@@ -43,7 +43,7 @@ internal static class SimulatedMovies
     {
         var stack = new ImageStack(width, height, exposure.Frames, pixelSizeA);
         var truth = new MovieRenderer(fft ?? Fft).Render(phase, width, height, pixelSizeA, ReadOnlySpan<float>.Empty, motion, camera,
-            ice ?? new IceModel(ThicknessA: 0, StructurePhaseRad: 0), exposure, seed, (f, frame) => frame.CopyTo(stack.Slice(f)));
+            ice ?? new IceModel(ThicknessA: 0, StructureScale: 0), exposure, seed, (f, frame) => frame.CopyTo(stack.Slice(f)));
         return new SimulatedMovie(stack, motion, camera, truth);
     }
 

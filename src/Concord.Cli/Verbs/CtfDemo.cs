@@ -13,15 +13,20 @@ namespace Concord.Cli.Verbs;
 public static class CtfDemo
 {
     /// <summary>
-    /// The pipeline's CTF runs, after "motion" (its kept micrographs) and "simulate" (the truth). The selection
-    /// thresholds suit the demo's 1024² simulated micrographs, whose Thon rings fade into the noise at 12–15 Å (the
-    /// estimates are still within a few percent of the truth): the chapter's 5 Å fit and 4 Å agreement are for 4k
-    /// micrographs and would reject every one; these keep the micrographs with rings and reject those without.
+    /// The pipeline's CTF runs, after "motion" (its kept micrographs) and "simulate" (the truth). The small preset's
+    /// selection is the chapter's (5 Å fit resolution, 0.1 fit score, 4 Å agreement): its micrographs carry Thon rings
+    /// to the water ring as good real ones do (Concord.Simulation's AmorphousIce) and fit to 3.1–5.0 Å. The tiny
+    /// preset's 256² micrographs (2.5 Å/px, 128-px tiles, 32 e/Å²) hold too few ring periods for that, so it keeps
+    /// looser limits (20 Å fit, 0.05 fit score, 8 Å agreement) that still reject ringless micrographs. Limits finer than
+    /// the pixels allow are raised to 2.1 px and Nyquist by the consensus itself.
     /// </summary>
     public static string PipelineRuns(string preset)
     {
         // 256² micrographs (tiny) hold a single 256-px tile; 128-px tiles average several, the best they allow.
-        string tile = preset.Equals("tiny", StringComparison.OrdinalIgnoreCase) ? ", tile_size_px = 128" : "";
+        bool tiny = preset.Equals("tiny", StringComparison.OrdinalIgnoreCase);
+        string tile = tiny ? ", tile_size_px = 128" : "";
+        string limits = tiny ? "max_resolution_limit_a = 20.0, min_fit_score = 0.05, agreement_limit_a = 8.0"
+            : "max_resolution_limit_a = 5.0, min_fit_score = 0.1, agreement_limit_a = 4.0";
         return $$"""
             [[run]]
             name = "ctf_a"
@@ -39,7 +44,7 @@ public static class CtfDemo
             name = "ctf_consensus"
             protocol = "ctf.consensus"
             inputs = { ctfs = ["ctf_a.ctfs", "ctf_b.ctfs"], micrographs = "motion.micrographs", truth = "simulate.files" }
-            params = { max_resolution_limit_a = 20.0, min_fit_score = 0.05, agreement_limit_a = 8.0 }
+            params = { {{limits}} }
 
             """;
     }

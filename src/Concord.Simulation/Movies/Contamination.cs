@@ -10,8 +10,9 @@ public enum ContaminationKind
 
 /// <summary>
 /// One contaminated region, in pixels of the micrograph. For <see cref="ContaminationKind.CarbonEdge"/> the region is
-/// the half-plane on the left of the line through (CenterX, CenterY) with direction AngleDeg, plus a band of
-/// RadiusX pixels around the edge; for the others an ellipse with semi-axes RadiusX, RadiusY rotated by AngleDeg.
+/// the support film outside a circular hole centred at (CenterX, CenterY) (usually outside the field) of radius
+/// RadiusY, plus a band of RadiusX pixels inside the hole's edge; AngleDeg is the direction from the hole's centre to
+/// the film in the field. For the others an ellipse with semi-axes RadiusX, RadiusY rotated by AngleDeg.
 /// </summary>
 public sealed record ContaminationRegion(ContaminationKind Kind, double CenterX, double CenterY, double RadiusX, double RadiusY, double AngleDeg)
 {
@@ -21,7 +22,7 @@ public sealed record ContaminationRegion(ContaminationKind Kind, double CenterX,
         double a = AngleDeg * Math.PI / 180, c = Math.Cos(a), s = Math.Sin(a);
         double dx = x - CenterX, dy = y - CenterY;
         if (Kind == ContaminationKind.CarbonEdge)
-            return -s * dx + c * dy >= -RadiusX; // signed distance to the line along its left normal
+            return Math.Sqrt(dx * dx + dy * dy) >= RadiusY - RadiusX;
         double u = (c * dx + s * dy) / RadiusX, v = (-s * dx + c * dy) / RadiusY;
         return u * u + v * v <= 1;
     }
@@ -34,19 +35,22 @@ public sealed record ContaminationRegion(ContaminationKind Kind, double CenterX,
 /// </summary>
 public static class Contamination
 {
-    /// <summary>Random regions: one carbon edge with probability <paramref name="carbonProbability"/>, and Poisson-many ice crystals and aggregates.</summary>
+    /// <summary>
+    /// Random regions: one carbon edge with probability <paramref name="carbonProbability"/>, and Poisson-many ice
+    /// crystals and aggregates. A carbon edge is the rim of the hole the ice spans (<paramref name="holeRadiusPx"/>;
+    /// Quantifoil R1.2/1.3 holes are 1.2 µm across): film outside the circle, covering a random minority
+    /// (<see cref="MinCarbonCoverage"/>–<see cref="MaxCarbonCoverage"/>) of the field, as when an exposure is placed
+    /// in a hole close to its edge; the field's centre is always in the hole.
+    /// </summary>
     public static List<ContaminationRegion> RandomRegions(int width, int height, Random random, double particleRadiusPx,
-        double carbonProbability = 0.3, double meanIceCrystals = 1, double meanAggregates = 1)
+        double carbonProbability = 0.3, double meanIceCrystals = 1, double meanAggregates = 1, double holeRadiusPx = 4000)
     {
         var regions = new List<ContaminationRegion>();
         if (random.NextDouble() < carbonProbability)
         {
-            // The edge crosses the outer third of the field so most of the micrograph stays usable.
             double angle = random.NextDouble() * 360;
-            double a = angle * Math.PI / 180;
-            double offset = (0.3 + 0.15 * random.NextDouble()) * Math.Min(width, height);
-            double cx = width / 2.0 + offset * Math.Sin(a), cy = height / 2.0 - offset * Math.Cos(a);
-            regions.Add(new ContaminationRegion(ContaminationKind.CarbonEdge, cx, cy, 2 * particleRadiusPx, 0, angle));
+            double coverage = MinCarbonCoverage + (MaxCarbonCoverage - MinCarbonCoverage) * random.NextDouble();
+            regions.Add(CarbonEdge(width, height, angle, coverage, holeRadiusPx, 2 * particleRadiusPx));
         }
         int crystals = Poisson.Sample(meanIceCrystals, random);
         for (int i = 0; i < crystals; i++)
@@ -63,6 +67,54 @@ public static class Contamination
                 r, r * (0.6 + 0.4 * random.NextDouble()), random.NextDouble() * 180));
         }
         return regions;
+    }
+
+    /// <summary>Smallest share of the field a carbon edge's film covers.</summary>
+    public const double MinCarbonCoverage = 0.05;
+
+    /// <summary>Largest share of the field a carbon edge's film covers (the field's centre stays in the hole).</summary>
+    public const double MaxCarbonCoverage = 0.35;
+
+    /// <summary>
+    /// A hole of <paramref name="holeRadiusPx"/> whose film (outside it) covers <paramref name="coverage"/> of the
+    /// field, lying towards <paramref name="angleDeg"/> from the field's centre: the hole's centre is moved back along
+    /// that direction until the film's share of the field (sampled on a 64² grid) matches, by bisection.
+    /// </summary>
+    public static ContaminationRegion CarbonEdge(int width, int height, double angleDeg, double coverage, double holeRadiusPx, double bandPx)
+    {
+        if (!(coverage > 0 && coverage < 0.5))
+            throw new Core.InvalidParameterException(nameof(coverage), $"the film must cover less than half the field, got {coverage}.");
+        double a = angleDeg * Math.PI / 180, ux = Math.Cos(a), uy = Math.Sin(a);
+        double diagonal = Math.Sqrt((double)width * width + (double)height * height);
+        // Real holes (≥ 1 µm) are larger than any field; a hole smaller than the field would put film all round it.
+        if (!(holeRadiusPx >= diagonal / 2))
+            throw new Core.InvalidParameterException(nameof(holeRadiusPx), $"the hole ({holeRadiusPx:F0} px radius) must hold the whole {width}×{height} field.");
+        // Coverage grows with the hole centre's distance behind the field centre: none at R − diagonal, all at R + diagonal.
+        double low = holeRadiusPx - diagonal, high = holeRadiusPx + diagonal;
+        for (int iteration = 0; iteration < 50; iteration++)
+        {
+            double mid = 0.5 * (low + high);
+            if (FilmShare(width, height, width / 2.0 - mid * ux, height / 2.0 - mid * uy, holeRadiusPx) < coverage)
+                low = mid;
+            else
+                high = mid;
+        }
+        double d = 0.5 * (low + high);
+        return new ContaminationRegion(ContaminationKind.CarbonEdge, width / 2.0 - d * ux, height / 2.0 - d * uy, bandPx, holeRadiusPx, angleDeg);
+    }
+
+    private static double FilmShare(int width, int height, double cx, double cy, double radius)
+    {
+        const int grid = 64;
+        int outside = 0;
+        for (int j = 0; j < grid; j++)
+            for (int i = 0; i < grid; i++)
+            {
+                double x = (i + 0.5) * width / grid - cx, y = (j + 0.5) * height / grid - cy;
+                if (x * x + y * y >= radius * radius)
+                    outside++;
+            }
+        return (double)outside / (grid * grid);
     }
 
     /// <summary>Adds the projected potential of every region to <paramref name="potential"/> (width × height, x fastest).</summary>
@@ -99,12 +151,11 @@ public static class Contamination
 
     private static void AddCarbon(Span<float> p, int width, int height, ContaminationRegion r, double scale)
     {
-        // Thick amorphous carbon: a plateau of 1.5× a particle's peak projection with a 3-pixel soft edge.
-        double a = r.AngleDeg * Math.PI / 180, c = Math.Cos(a), s = Math.Sin(a);
+        // Thick amorphous carbon: a plateau of 1.5× a particle's peak projection with a 3-pixel soft edge at the hole's rim.
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
             {
-                double d = -s * (x - r.CenterX) + c * (y - r.CenterY);
+                double d = Math.Sqrt((x - r.CenterX) * (x - r.CenterX) + (y - r.CenterY) * (y - r.CenterY)) - r.RadiusY;
                 double t = Math.Clamp((d + 1.5) / 3, 0, 1);
                 p[y * width + x] += (float)(1.5 * scale * t);
             }

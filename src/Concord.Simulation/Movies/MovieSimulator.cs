@@ -64,8 +64,15 @@ public sealed record MovieSimulationOptions
     public double IceThicknessMinA { get; init; } = 250;
     public double IceThicknessMaxA { get; init; } = 450;
     public double IceGradientFraction { get; init; } = 0.2;
-    public double IceStructurePhaseRad { get; init; } = 0.02;
+
+    /// <summary>Structural phase noise of the ice relative to amorphous water (<see cref="AmorphousIce"/>; 1 physical, 0 none).</summary>
+    public double IceStructureScale { get; init; } = 1.0;
+
     public double CarbonProbability { get; init; } = 0.25;
+
+    /// <summary>Diameter of the support film's holes (Å); 12,000 for Quantifoil R1.2/1.3.</summary>
+    public double HoleDiameterA { get; init; } = 12000;
+
     public double MeanIceCrystals { get; init; } = 0.5;
     public double MeanAggregates { get; init; } = 0.5;
     public double DriftA { get; init; } = 6;
@@ -118,10 +125,13 @@ public sealed class MovieSimulator
         double ice = o.IceThicknessMinA + random.NextDouble() * (o.IceThicknessMaxA - o.IceThicknessMinA);
         if (defect == MicrographDefect.ThickIce)
             ice *= 4;
-        var iceModel = new IceModel(ice, o.IceGradientFraction, o.IceStructurePhaseRad * (defect == MicrographDefect.ThickIce ? 3 : 1),
+        // The thick-ice defect is partly crystalline (devitrified while freezing slowly) and, as the defect was designed,
+        // three times as strongly structured, so that its ice ring stands out as in the micrographs one discards for it.
+        var iceModel = new IceModel(ice, o.IceGradientFraction, o.IceStructureScale * (defect == MicrographDefect.ThickIce ? 3 : 1),
             defect == MicrographDefect.ThickIce ? 0.5 : 0);
         double radius = o.ParticleRadiusPx;
-        var regions = Contamination.RandomRegions(o.Width, o.Height, random, radius, o.CarbonProbability, o.MeanIceCrystals, o.MeanAggregates);
+        var regions = Contamination.RandomRegions(o.Width, o.Height, random, radius, o.CarbonProbability, o.MeanIceCrystals, o.MeanAggregates,
+            o.HoleDiameterA / 2 / o.PixelSizeA);
         var particles = defect == MicrographDefect.NoSignal ? [] : PlaceParticles(random);
 
         var projected = new float[o.Width * o.Height];
@@ -129,10 +139,10 @@ public sealed class MovieSimulator
             particles.Select(p => new PlacedParticle(p.X, p.Y, ToRotation(p.Angles), p.IsJunk ? _conformations : p.Conformation)).ToArray(),
             maxDegreeOfParallelism);
         Contamination.AddPotential(projected, o.Width, o.Height, regions, _composer.ParticleScale(), radius, random);
+        _composer.AddIceStructure(projected, o.Width, o.Height, o.PixelSizeA, iceModel, SeedMixer.Derive(seed, 1));
         double phasePerUnit = ElectronScattering.PhasePerProjectedScattering(o.VoltageKv, o.PixelSizeA);
         for (int i = 0; i < projected.Length; i++)
             projected[i] *= (float)phasePerUnit;
-        _composer.AddIceStructure(projected, o.Width, o.Height, o.PixelSizeA, iceModel, SeedMixer.Derive(seed, 1));
 
         double drift = defect == MicrographDefect.HeavyDrift ? 40 * o.DriftA : o.DriftA;
         var motion = MotionModel.Random(o.Frames, o.Width, o.Height, drift / o.PixelSizeA, o.LocalMotionA / o.PixelSizeA, random);

@@ -10,9 +10,9 @@ public readonly record struct PlacedParticle(double X, double Y, Rotation3f Rota
 /// <summary>Vitreous ice of a micrograph: thickness (Å) with a linear gradient across the field, and its structural noise.</summary>
 /// <param name="ThicknessA">Thickness at the centre of the field.</param>
 /// <param name="GradientFraction">Relative thickness change from the left to the right edge (0.2: ±10%).</param>
-/// <param name="StructurePhaseRad">Standard deviation of the ice's structural phase noise for 1,000 Å of ice (scales with √thickness).</param>
-/// <param name="CrystallineFraction">Share of that noise concentrated in the hexagonal-ice ring at 3.67 Å (0 for perfectly vitreous ice).</param>
-public sealed record IceModel(double ThicknessA = 400, double GradientFraction = 0.2, double StructurePhaseRad = 0.02, double CrystallineFraction = 0.0)
+/// <param name="StructureScale">Amplitude of the ice's structural phase noise relative to amorphous water (<see cref="AmorphousIce"/>): 1 is physical, 0 none.</param>
+/// <param name="CrystallineFraction">Share of the ice that is hexagonal, with its Bragg ring at 3.67 Å (0 for perfectly vitreous ice).</param>
+public sealed record IceModel(double ThicknessA = 400, double GradientFraction = 0.2, double StructureScale = 1.0, double CrystallineFraction = 0.0)
 {
     /// <summary>Inelastic mean free path at 300 kV with an energy filter, in Å (Rice et al. 2018 report ≈ 3,000–4,000 Å).</summary>
     public const double InelasticMeanFreePathA = 3500;
@@ -76,14 +76,19 @@ public sealed class SpecimenComposer
     }
 
     /// <summary>
-    /// Ice structure as phase noise (rad) added to <paramref name="phase"/>: a low-frequency component plus, for
-    /// crystalline ice, a ring at 3.67 Å; amplitude grows with √thickness. Deterministic for a given seed.
+    /// Adds the structural fluctuations of the ice to <paramref name="projected"/>, in the units of
+    /// <see cref="AddParticles"/> (projected Σf, Å per pixel column): Gaussian noise with the power spectrum of
+    /// <see cref="AmorphousIce.ProjectedPowerSpectralDensity"/> for 1,000 Å of ice, scaled per column by
+    /// √(thickness / 1,000 Å) because independent layers add their powers. White noise of unit variance per pixel
+    /// has the density p² (p the pixel size); a column sums the density over p², hence the filter p·√P(q).
+    /// Frequencies up to Nyquist only (the detector's pixels average finer detail away). Deterministic per seed.
     /// </summary>
-    public void AddIceStructure(Span<float> phase, int width, int height, double pixelSizeA, IceModel ice, int seed)
+    public void AddIceStructure(Span<float> projected, int width, int height, double pixelSizeA, IceModel ice, int seed)
     {
-        ShapeMismatchException.ThrowIfLengthDiffers(phase.Length, (long)width * height, "ice phase image");
-        if (ice.StructurePhaseRad <= 0)
+        ShapeMismatchException.ThrowIfLengthDiffers(projected.Length, (long)width * height, "ice image");
+        if (ice.StructureScale <= 0)
             return;
+        const double referenceA = 1000;
         var shape = new FftShape(width, height);
         var noise = new float[shape.RealLength];
         var random = new Random(seed);
@@ -92,23 +97,18 @@ public sealed class SpecimenComposer
         var spectrum = new Complex32[shape.ComplexLength];
         var plan = _fft.GetPlan(shape);
         plan.Forward(noise, spectrum);
-        double ring = pixelSizeA / 3.67; // ring radius as a fraction of the sampling frequency
         FourierLayout.ForEach(shape, (i, kx, ky, _) =>
         {
-            double fx = (double)kx / width, fy = (double)ky / height;
-            double f = Math.Sqrt(fx * fx + fy * fy);
-            double amorphous = Math.Exp(-f * f / (2 * 0.08 * 0.08));
-            double crystal = Math.Exp(-(f - ring) * (f - ring) / (2 * 0.004 * 0.004));
-            spectrum[i] *= (float)((1 - ice.CrystallineFraction) * amorphous + ice.CrystallineFraction * 6 * crystal);
+            double fx = kx / (width * pixelSizeA), fy = ky / (height * pixelSizeA);
+            double psd = AmorphousIce.ProjectedPowerSpectralDensity(Math.Sqrt(fx * fx + fy * fy), referenceA, ice.CrystallineFraction);
+            spectrum[i] *= (float)(ice.StructureScale * pixelSizeA * Math.Sqrt(psd));
         });
+        // The mean is the inner potential, a uniform phase the renderer drops anyway.
+        spectrum[0] = Complex32.Zero;
         plan.Inverse(spectrum, noise);
-        double std = Math.Sqrt(noise.Select(v => (double)v * v).Average());
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
-            {
-                double scale = ice.StructurePhaseRad * Math.Sqrt(Math.Max(ice.ThicknessAt(x, width), 0) / 1000) / Math.Max(std, 1e-12);
-                phase[y * width + x] += (float)(noise[y * width + x] * scale);
-            }
+                projected[y * width + x] += (float)(noise[y * width + x] * Math.Sqrt(Math.Max(ice.ThicknessAt(x, width), 0) / referenceA));
     }
 
     private static void Paste(Span<float> target, int width, int height, float[] box, int n, int left, int top)

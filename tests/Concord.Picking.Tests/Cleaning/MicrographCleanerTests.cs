@@ -28,14 +28,14 @@ public class MicrographCleanerTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A carbon edge: the simulator lays the film over most of the field (80–95 % of a 1024² one) with the hole on
-    /// one side, so the cleaner must take the hole (the brighter level), not the field's median, as good. LoG picks on
-    /// the film must go and the particles in the hole stay. (On 512² the hole is only a few per cent of the field.)
+    /// A carbon edge: the simulator lays the film outside the hole's rim over 5–35 % of the field (the exposure placed
+    /// near the hole's edge), and the cleaner must find it as the darker level beside the hole's ice. LoG picks
+    /// on the film must go and the particles in the hole stay.
     /// </summary>
     [Theory]
     [InlineData(5)]
     [InlineData(6)]
-    public void Finds_a_carbon_film_that_covers_most_of_the_field(int seed)
+    public void Finds_a_carbon_film_at_the_hole_edge(int seed)
     {
         const int size = 1024;
         var mic = SimulatedMicrographs.Get(size, seed, carbon: true);

@@ -39,7 +39,7 @@ public static class SimulatedMicrographs
     private static readonly Lock Gate = new();
 
     /// <summary>The small preset's molecule and optics (1.5 Å/px, 80 Å particles) on a <paramref name="size"/>² field.</summary>
-    /// <param name="carbon">Add a carbon edge (the simulator puts the film over most of the field, the hole on one side).</param>
+    /// <param name="carbon">Add a carbon edge (the simulator puts the film outside the hole's rim, over 5–35 % of the field).</param>
     public static MovieSimulationOptions Options(int size, bool contamination, bool carbon = false) => new()
     {
         Width = size,

@@ -47,7 +47,7 @@ public class MovieRendererTests
         var exposure = new ExposureModel(DosePerFrameEA2: 4000, Frames: frames, RadiationDamage: false);
         var motion = MotionModel.Random(frames, w, h, totalDriftPx: 4.5, localAmplitudePx: 0, new Random(5));
         var stack = new List<float[]>();
-        new MovieRenderer(Fft).Render(phase, w, h, 1.0, ReadOnlySpan<float>.Empty, motion, CameraModel.Ideal(w, h), new IceModel(ThicknessA: 0, StructurePhaseRad: 0),
+        new MovieRenderer(Fft).Render(phase, w, h, 1.0, ReadOnlySpan<float>.Empty, motion, CameraModel.Ideal(w, h), new IceModel(ThicknessA: 0, StructureScale: 0),
             exposure, seed: 6, (_, frame) => stack.Add(frame.ToArray()));
         var shape = new FftShape(w, h);
         for (int f = 1; f < frames; f++)

@@ -52,7 +52,7 @@ public class MovieSimulatorTests
     {
         // RELION's CTF is positive at low frequency and intensity = 1 − 2·IFFT(CTF·Φ): particles darken the image.
         using var phantom = Phantom();
-        var options = Small with { DosePerFrameEA2 = 500, IceStructurePhaseRad = 0, RadiationDamage = false, DefocusMinA = 20000, DefocusMaxA = 25000 };
+        var options = Small with { DosePerFrameEA2 = 500, IceStructureScale = 0, RadiationDamage = false, DefocusMinA = 20000, DefocusMaxA = 25000 };
         var sim = new MovieSimulator(options, [phantom], lastModelIsJunk: false, Fft);
         var movie = sim.Simulate("m2", seed: 6, CameraModel.Ideal(96, 80), (_, _) => { });
         double inside = 0, all = movie.TruthImage.Average();

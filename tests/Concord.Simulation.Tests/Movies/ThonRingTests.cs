@@ -37,7 +37,6 @@ public class ThonRingTests
             DriftA = 0,
             LocalMotionA = 0,
             RadiationDamage = false,
-            IceStructurePhaseRad = 0.05,
         };
         var movie = new MovieSimulator(options, [phantom], lastModelIsJunk: false, fft)
             .Simulate("thon", seed: 4, CameraModel.Ideal(512, 512), (_, _) => { });

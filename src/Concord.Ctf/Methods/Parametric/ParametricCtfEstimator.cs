@@ -189,7 +189,12 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         return p;
     }
 
-    /// <summary>1/B₀(s)² inside the fit band, 0 outside it.</summary>
+    /// <summary>
+    /// 1/B₀(s)² inside the fit band, 0 outside it and 0 for outliers: samples more than <see cref="OutlierFactor"/>
+    /// times the starting model. An averaged periodogram scatters as χ² with twice the tiles' degrees of freedom
+    /// around the model, so a legitimate sample is never that far above it; a straight edge (a carbon film's rim, a
+    /// crystal's facet) puts a streak of such samples through the origin, which would otherwise pull the fit.
+    /// </summary>
     private static double[] Weights(PsdSamples samples, PsdModel model, double[] p, double sFit)
     {
         var weights = new double[samples.Count];
@@ -197,10 +202,14 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         {
             double s = Math.Sqrt(samples.Sx[i] * samples.Sx[i] + samples.Sy[i] * samples.Sy[i]);
             double background = model.BackgroundValue(p, s);
-            weights[i] = s <= sFit ? 1 / (background * background) : 0;
+            bool outlier = samples.Power[i] > OutlierFactor * model.Evaluate(p, samples, i, Span<double>.Empty);
+            weights[i] = s <= sFit && !outlier ? 1 / (background * background) : 0;
         }
         return weights;
     }
+
+    /// <summary>How far above the starting model a PSD sample must lie to be left out of the fit (see <see cref="Weights"/>).</summary>
+    private const double OutlierFactor = 5;
 
     private void FitInStages(PsdSamples samples, PsdModel model, double[] p, double[] weights, double sMin, double sFit,
         CtfEstimationSettings settings, CancellationToken cancellation)
@@ -222,9 +231,36 @@ public sealed class ParametricCtfEstimator : ICtfEstimator
         }
         var project = DefocusBounds(settings);
         project(p);
-        LevenbergMarquardt.Fit(model, samples, inner, p, rings, iterations, project, dop, cancellation);
-        LevenbergMarquardt.Fit(model, samples, weights, p, rings, iterations, project, dop, cancellation);
-        LevenbergMarquardt.Fit(model, samples, weights, p, all, iterations, project, dop, cancellation);
+        // Each stage only lowers its own least-squares cost, which a free background can lower by swallowing the
+        // rings while the defocus drifts to a bound (seen on micrographs with a carbon rim). So the stage whose
+        // parameters explain the rings best, by the estimate's own fit score, is kept (the start too); a stage that
+        // ended on a bound of the defocus is no minimum but a fit stopped by the projection, and is passed over
+        // unless nothing else is left.
+        double[]? best = null;
+        double bestScore = double.NegativeInfinity;
+        void Consider()
+        {
+            double score = ParametricQuality.FitCorrelation(model, p, samples, weights);
+            if (!OnDefocusBound(p, settings) && score > bestScore)
+                (bestScore, best) = (score, (double[])p.Clone());
+        }
+        Consider();
+        foreach (var (stageWeights, free) in new[] { (inner, rings), (weights, rings), (weights, all) })
+        {
+            LevenbergMarquardt.Fit(model, samples, stageWeights, p, free, iterations, project, dop, cancellation);
+            Consider();
+        }
+        best?.CopyTo(p, 0);
+    }
+
+    /// <summary>Whether <see cref="DefocusBounds"/> holds <paramref name="p"/> on a bound: mean defocus at an end of the search range, or V at MinDefocusA / 2.</summary>
+    private static bool OnDefocusBound(double[] p, CtfEstimationSettings settings)
+    {
+        const double tolerance = 1e-6;
+        double mean = p[PsdModel.Mean];
+        double half = Math.Sqrt(p[PsdModel.Cos2] * p[PsdModel.Cos2] + p[PsdModel.Sin2] * p[PsdModel.Sin2]);
+        return mean <= settings.MinDefocusA * (1 + tolerance) || mean >= settings.MaxDefocusA * (1 - tolerance)
+            || half >= (mean - 0.5 * settings.MinDefocusA) * (1 - tolerance);
     }
 
     /// <summary>

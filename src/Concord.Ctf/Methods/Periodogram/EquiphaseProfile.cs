@@ -12,8 +12,16 @@ namespace Concord.Ctf.Methods.Periodogram;
 /// </summary>
 public sealed record EquiphaseProfile(double[] FrequencyPerA, double[] Data, double[] Model, double[] Correlation)
 {
-    /// <summary>CTFFIND4's threshold: the fit holds while the windowed correlation stays at or above 0.75.</summary>
-    public const double FitThreshold = 0.75;
+    /// <summary>
+    /// CTFFIND 4.1.9's fit-resolution thresholds: the fit ends where the correlation falls below
+    /// <see cref="SignificanceThreshold"/> after more than <see cref="RunBins"/> bins above <see cref="HighThreshold"/>,
+    /// or below <see cref="LowThreshold"/> after more than that many bins above it (Rohou &amp; Grigorieff 2015;
+    /// "tweaked criteria for fit resolution" in CTFFIND 4.1.9, which replaced a single 0.75 threshold).
+    /// </summary>
+    public const double HighThreshold = 0.66, SignificanceThreshold = 0.5, LowThreshold = 0.1;
+
+    /// <summary>Bins (of the half-pixel profile) a correlation must have stayed above a threshold before falling below another ends the fit.</summary>
+    public const int RunBins = 3;
 
     /// <summary>
     /// Profile of the centred spectrum <paramref name="spectrum"/> (<paramref name="size"/>² px of frequency step
@@ -60,21 +68,44 @@ public sealed record EquiphaseProfile(double[] FrequencyPerA, double[] Data, dou
     }
 
     /// <summary>
-    /// CTFFIND4's fit resolution: the first frequency above <paramref name="lowFrequency"/> (1/Å) at which the windowed
-    /// correlation falls below <see cref="FitThreshold"/>, as a resolution in Å; the Nyquist resolution when it never does.
+    /// CTFFIND4's fit resolution: scanning up from <paramref name="lowFrequency"/> (1/Å) and the CTF's first zero, the
+    /// first frequency at which the windowed correlation falls below <see cref="SignificanceThreshold"/> after more than
+    /// <see cref="RunBins"/> bins above <see cref="HighThreshold"/>, or below <see cref="LowThreshold"/> after more than
+    /// that many above it, or where the rings become undersampled (NaN); as a resolution in Å, the Nyquist resolution
+    /// when none of that happens, and the first scanned frequency when the correlation never rose above the significance
+    /// threshold at all. A single dip (a particle's own form factor, a contamination's streak) no longer ends a fit
+    /// that holds beyond it. Below the first zero sin²γ has no ring, only a rising flank that the background subtraction
+    /// flattens, so the correlation there says nothing about whether the rings are fitted.
     /// </summary>
     public double FitResolutionA(double lowFrequency)
     {
         int last = FrequencyPerA.Length - 1;
+        int firstZero = FirstZeroBin(), first = -1, aboveLow = 0, aboveHigh = 0, significant = 0;
         for (int b = 1; b <= last; b++)
         {
-            if (FrequencyPerA[b] < lowFrequency)
+            if (FrequencyPerA[b] < lowFrequency || b < firstZero)
                 continue;
+            if (first < 0)
+                first = b;
             double cc = Correlation[b];
-            if (double.IsNaN(cc) || cc < FitThreshold)
-                return 1 / FrequencyPerA[Math.Max(1, b)];
+            if (double.IsNaN(cc) || (aboveLow > RunBins && cc < LowThreshold) || (aboveHigh > RunBins && cc < SignificanceThreshold))
+                return 1 / FrequencyPerA[significant > 0 ? b : first];
+            aboveLow += cc > LowThreshold ? 1 : 0;
+            aboveHigh += cc > HighThreshold ? 1 : 0;
+            significant += cc > SignificanceThreshold ? 1 : 0;
         }
-        return 1 / FrequencyPerA[last];
+        return 1 / FrequencyPerA[significant > 0 || first < 0 ? last : first];
+    }
+
+    /// <summary>Bin of the first minimum of <see cref="Model"/> (sin²γ rises from ≈ 0 at the origin to 1, then falls to its first zero).</summary>
+    private int FirstZeroBin()
+    {
+        int b = 1;
+        while (b < Model.Length - 1 && Model[b] >= Model[b - 1])
+            b++;
+        while (b < Model.Length - 1 && Model[b + 1] < Model[b])
+            b++;
+        return b;
     }
 
     /// <summary>γ of the non-astigmatic CTF of defocus <paramref name="defocusA"/> at frequency s.</summary>
