@@ -59,7 +59,7 @@ public static partial class MotionVsRelion
             MrcWriter.Write(Path.Combine(folder, "gain.mrc"), gain);
         using (var writer = new MrcStackWriter(Path.Combine(folder, "Movies", "movie.mrcs"), size, size, pixelSizeA, new MrcWriteOptions { Mode = MrcMode.Int16 }))
         {
-            new MovieRenderer(fft).Render(phase, size, size, pixelSizeA, ReadOnlySpan<float>.Empty, motion, camera, new IceModel(ThicknessA: 0, StructurePhaseRad: 0),
+            new MovieRenderer(fft).Render(phase, size, size, pixelSizeA, ReadOnlySpan<float>.Empty, motion, camera, new IceModel(ThicknessA: 0, StructureScale: 0),
                 new ExposureModel(dose, frames), seed: 13, (_, frame) => writer.Append(frame), threads);
         }
         File.WriteAllText(Path.Combine(folder, "movies.star"), $"""

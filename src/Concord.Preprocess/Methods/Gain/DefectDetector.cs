@@ -34,6 +34,9 @@ public sealed record DefectDetectionOptions(double Sigma = 6, double MinimumRela
 /// </summary>
 public static class DefectDetector
 {
+    /// <summary>Values the global median and spread are estimated from (a 4096² frame has 16.8 million).</summary>
+    private const int SpreadSamples = 1 << 20;
+
     public static DefectMap Detect(ReadOnlySpan<float> summed, int width, int height, DefectDetectionOptions? options = null)
     {
         options ??= new DefectDetectionOptions();
@@ -58,7 +61,7 @@ public static class DefectDetector
                 accepted[(y * width) + x] = !badColumn[x] && float.IsFinite(row[x]);
         }
         // Gross outliers against the global level are removed before the local means are formed.
-        var (median, sigma) = MaskedBoxMean.RobustSpread(summed, accepted);
+        var (median, sigma) = MaskedBoxMean.RobustSpread(summed, accepted, SpreadSamples);
         for (int i = 0; i < summed.Length; i++)
         {
             if (accepted[i] && Math.Abs(summed[i] - median) > options.Sigma * Math.Max(sigma, 1e-12) && Math.Abs(summed[i] - median) > options.MinimumRelativeDeviation * Math.Abs(median))
@@ -68,7 +71,7 @@ public static class DefectDetector
         var deviation = local; // each local mean is read once, just before its slot takes the deviation
         for (int i = 0; i < summed.Length; i++)
             deviation[i] = local[i] > 0 ? (float)((summed[i] / local[i]) - 1) : float.NaN;
-        var (devMedian, devSigma) = MaskedBoxMean.RobustSpread(deviation, accepted);
+        var (devMedian, devSigma) = MaskedBoxMean.RobustSpread(deviation, accepted, SpreadSamples);
         double limit = Math.Max(options.Sigma * devSigma, options.MinimumRelativeDeviation);
         var pixels = new List<int>();
         for (int y = 0; y < height; y++)

@@ -70,17 +70,34 @@ public static class GainCorrection
     public static DefectMap DetectDefects(Motion.MovieFrames movie, GainCorrectionSettings settings, DefectDetectionOptions? options = null)
     {
         using var prepared = Prepare(settings with { Defects = null }, movie.Width, movie.Height, applyDefects: false);
-        var sum = new float[movie.FrameLength];
-        var frame = new float[movie.FrameLength];
-        for (int f = 0; f < movie.Count; f++)
+        // The frames are split into a fixed number of consecutive groups, each summed in frame order by one worker
+        // (reads one at a time: readers need not be thread-safe) and the group sums added in group order, so the sum is
+        // the same whatever the thread count and scheduling, while correction and summing run in parallel.
+        int groups = Math.Min(SumGroups, movie.Count);
+        var partial = new float[groups][];
+        var readGate = new Lock();
+        Parallel.For(0, groups, g =>
         {
-            movie.Read(f, frame);
-            prepared.Correct(frame);
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, frame, sum);
-        }
+            var groupSum = new float[movie.FrameLength];
+            var frame = new float[movie.FrameLength];
+            for (int f = g * movie.Count / groups; f < (g + 1) * movie.Count / groups; f++)
+            {
+                lock (readGate)
+                    movie.Read(f, frame);
+                prepared.Correct(frame);
+                System.Numerics.Tensors.TensorPrimitives.Add(groupSum, frame, groupSum);
+            }
+            partial[g] = groupSum;
+        });
+        var sum = partial[0];
+        for (int g = 1; g < groups; g++)
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, partial[g], sum);
         // The gain's own zero pixels come out as dead here too; Prepare adds them in any case.
         return DefectDetector.Detect(sum, movie.Width, movie.Height, options);
     }
+
+    /// <summary>Frame groups summed in parallel by <see cref="DetectDefects(Motion.MovieFrames, GainCorrectionSettings, DefectDetectionOptions?)"/>.</summary>
+    private const int SumGroups = 4;
 
     /// <summary>The settings with detected defects filled in when <see cref="GainCorrectionSettings.DetectDefects"/> asks for them.</summary>
     internal static GainCorrectionSettings WithDetectedDefects(ImageStack movie, GainCorrectionSettings settings) =>

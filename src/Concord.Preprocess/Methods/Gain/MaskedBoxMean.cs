@@ -49,7 +49,11 @@ internal static class MaskedBoxMean
     }
 
     /// <summary>1.4826 × the median absolute deviation from the median of the accepted finite values: σ for Gaussian data.</summary>
-    public static (double Median, double Sigma) RobustSpread(ReadOnlySpan<float> values, ReadOnlySpan<bool> accepted)
+    /// <param name="maxSamples">
+    /// At most this many values enter the medians, taken at a fixed stride over the accepted ones (deterministic): the
+    /// median and MAD of a million samples are within about 0.1 % of the full image's, at a fraction of the cost.
+    /// </param>
+    public static (double Median, double Sigma) RobustSpread(ReadOnlySpan<float> values, ReadOnlySpan<bool> accepted, int maxSamples = int.MaxValue)
     {
         int n = 0;
         for (int i = 0; i < values.Length; i++)
@@ -59,11 +63,13 @@ internal static class MaskedBoxMean
         }
         if (n == 0)
             return (double.NaN, double.NaN);
-        var data = new float[n];
+        int stride = (int)Math.Max(1, ((long)n + maxSamples - 1) / maxSamples);
+        var data = new float[(n + stride - 1) / stride];
+        int seen = 0;
         n = 0;
-        for (int i = 0; i < values.Length; i++)
+        for (int i = 0; i < values.Length && n < data.Length; i++)
         {
-            if (accepted[i] && float.IsFinite(values[i]))
+            if (accepted[i] && float.IsFinite(values[i]) && seen++ % stride == 0)
                 data[n++] = values[i];
         }
         double median = Core.Imaging.ImageStatistics.Median(data);

@@ -155,12 +155,14 @@ public sealed class MotionCorrector
         ReleaseScratch();
         var model = LocalMotionModel.Fit(patches, shape.NX, shape.NY, frames, _options.ReferenceFrame);
         var plan = _fft.GetPlan(shape);
+        int warpedFrames = 0;
         Parallel.For(0, frames, parallel, () => (new float[n], new float[n]), (f, _, buffers) =>
         {
             var (frame, warped) = buffers;
             plan.Inverse(aligned.AsSpan(f * c, c), frame);
             FrameWarp.Apply(frame, warped, shape.NX, shape.NY, model, f);
             plan.Forward(warped, aligned.AsSpan(f * c, c));
+            progress?.Report(new WorkProgress(Interlocked.Increment(ref warpedFrames), frames, "local warp"));
             return buffers;
         }, _ => { });
         return (model, patches);
