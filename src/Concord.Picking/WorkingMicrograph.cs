@@ -49,10 +49,8 @@ public sealed class WorkingMicrograph : IDisposable
         if (radiusPx < 2)
             throw new InvalidParameterException("diameter", $"{diameterA} Å is under 4 pixels of {micrograph.PixelSizeA} Å; too small to pick.");
         double factor = Math.Max(1, radiusPx / targetRadiusPx);
-        // Rounded up to a size of small prime factors: every picker transforms the working image, and a size such as
-        // 460 (4·5·23) costs FFTW several times more than 480; the particle then spans slightly more working pixels.
-        int width = Math.Min(micrograph.Width, FftSizes.Friendly(Math.Max(8, (int)Math.Round(micrograph.Width / factor))));
-        int height = Math.Min(micrograph.Height, FftSizes.Friendly(Math.Max(8, (int)Math.Round(micrograph.Height / factor))));
+        int width = Math.Max(8, 2 * (int)Math.Round(micrograph.Width / factor / 2));
+        int height = Math.Max(8, 2 * (int)Math.Round(micrograph.Height / factor / 2));
         var image = width == micrograph.Width && height == micrograph.Height
             ? micrograph.Clone()
             : FourierResample.Resample(micrograph, width, height, fft);
