@@ -4,6 +4,7 @@ using Concord.Core.Fourier;
 using Concord.Core.Imaging;
 using Concord.Ctf;
 using Concord.Ctf.Consensus;
+using Concord.Ctf.Methods.Periodogram;
 using Concord.IO.Star;
 using Concord.Plots;
 
@@ -103,7 +104,10 @@ public static class CtfFiles
                 new Series("fitted CTF²", x, inBand.Select(b => d.Model[b]).ToArray()),
                 new Series("fit correlation", x, inBand.Select(b => double.IsNaN(d.FitCorrelation[b]) ? 0 : d.FitCorrelation[b]).ToArray()),
             ],
-            [new Threshold(0.75, "fit threshold 0.75")], resolutionAxis: true, yRange: (-0.5, 1.5));
+            // The fit-resolution criterion (CTFFIND 4.1.9): the fit holds while the correlation, once above 0.66, stays above 0.5.
+            [new Threshold(EquiphaseProfile.HighThreshold, $"fit held above {EquiphaseProfile.HighThreshold:0.##}"),
+             new Threshold(EquiphaseProfile.SignificanceThreshold, $"fit ends below {EquiphaseProfile.SignificanceThreshold:0.##}")],
+            resolutionAxis: true, yRange: (-0.5, 1.5));
     }
 
     private static StarTable Optics(CtfOptics o)
