@@ -99,8 +99,7 @@ public static class CtfConsensus
             reasons.Add(new(CtfRejectionKind.Astigmatism, Format($"astigmatism {combined.AstigmatismA:#,0} Å above {settings.MaxAstigmatismA:#,0} Å")));
         if (combined.DefocusAverageA < settings.MinDefocusA || combined.DefocusAverageA > settings.MaxDefocusA)
             reasons.Add(new(CtfRejectionKind.DefocusRange, Format($"defocus {combined.DefocusAverageA:#,0} Å outside {settings.MinDefocusA:#,0}–{settings.MaxDefocusA:#,0} Å")));
-        double ice = IceRingRatio(input.Estimates);
-        if (ice > settings.MaxIceRingRatio)
+        if (IceRingRatio(input.Estimates) is double ice && ice > settings.MaxIceRingRatio)
             reasons.Add(new(CtfRejectionKind.IceRing, Format($"ice ring ratio {ice:0.00} above {settings.MaxIceRingRatio:0.0#}")));
         return new CtfConsensusItem(input.Name, combined, input.Estimates, agreement, reasons);
     }
@@ -159,13 +158,12 @@ public static class CtfConsensus
         return estimates[0].Ctf with { DefocusUA = u / n, DefocusVA = v / n, DefocusAngleDeg = angle, PhaseShiftDeg = phase / n };
     }
 
-    private static double IceRingRatio(IReadOnlyList<CtfEstimate> estimates)
-    {
-        foreach (var e in estimates)
-            if (e.Figures.TryGetValue(CtfFigures.IceRingRatio, out double ratio) && double.IsFinite(ratio))
-                return ratio;
-        return double.NaN;
-    }
+    /// <summary>The estimate's ice-ring figure, or null when its method does not measure one (or measured no number).</summary>
+    public static double? IceRingRatio(CtfEstimate estimate) =>
+        estimate.Figures.TryGetValue(CtfFigures.IceRingRatio, out double ratio) && double.IsFinite(ratio) ? ratio : null;
+
+    /// <summary>The ratio the ice-ring rule judges: the first estimate's that has one; null when none has.</summary>
+    public static double? IceRingRatio(IReadOnlyList<CtfEstimate> estimates) => estimates.Select(IceRingRatio).FirstOrDefault(r => r is not null);
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

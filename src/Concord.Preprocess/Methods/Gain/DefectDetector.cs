@@ -43,8 +43,10 @@ public static class DefectDetector
         options.Validate();
         InvalidDimensionsException.ThrowIfNotPositive(width, height, 1, "DefectDetector");
         ShapeMismatchException.ThrowIfLengthDiffers(summed.Length, (long)width * height, "defect detection image");
-        var columns = OutlierLines(summed, width, height, byColumn: true, options);
-        var rows = OutlierLines(summed, width, height, byColumn: false, options);
+        // One array copy serves both line passes (their parallel workers cannot capture the span).
+        var image = summed.ToArray();
+        var columns = OutlierLines(image, width, height, byColumn: true, options);
+        var rows = OutlierLines(image, width, height, byColumn: false, options);
         var badColumn = new bool[width];
         var badRow = new bool[height];
         foreach (int x in columns)
@@ -67,10 +69,10 @@ public static class DefectDetector
             if (accepted[i] && Math.Abs(summed[i] - median) > options.Sigma * Math.Max(sigma, 1e-12) && Math.Abs(summed[i] - median) > options.MinimumRelativeDeviation * Math.Abs(median))
                 accepted[i] = false;
         }
-        var local = MaskedBoxMean.Compute(summed, accepted, width, height, options.WindowRadiusPx);
-        var deviation = local; // each local mean is read once, just before its slot takes the deviation
+        // Each pixel's local mean, replaced in place by the pixel's relative deviation from it.
+        var deviation = MaskedBoxMean.Compute(summed, accepted, width, height, options.WindowRadiusPx);
         for (int i = 0; i < summed.Length; i++)
-            deviation[i] = local[i] > 0 ? (float)((summed[i] / local[i]) - 1) : float.NaN;
+            deviation[i] = deviation[i] > 0 ? (float)((summed[i] / deviation[i]) - 1) : float.NaN;
         var (devMedian, devSigma) = MaskedBoxMean.RobustSpread(deviation, accepted, SpreadSamples);
         double limit = Math.Max(options.Sigma * devSigma, options.MinimumRelativeDeviation);
         var pixels = new List<int>();
@@ -93,7 +95,7 @@ public static class DefectDetector
     /// <inheritdoc cref="Detect(ReadOnlySpan{float}, int, int, DefectDetectionOptions?)"/>
     public static DefectMap Detect(Image2D summed, DefectDetectionOptions? options = null) => Detect(summed.Span, summed.Width, summed.Height, options);
 
-    private static HashSet<int> OutlierLines(ReadOnlySpan<float> image, int width, int height, bool byColumn, DefectDetectionOptions options)
+    private static HashSet<int> OutlierLines(float[] image, int width, int height, bool byColumn, DefectDetectionOptions options)
     {
         int lines = byColumn ? width : height, length = byColumn ? height : width;
         if (lines < 4)
@@ -133,12 +135,11 @@ public static class DefectDetector
     /// The median of every column (or row), in parallel. Columns are gathered a block at a time, reading each image
     /// row once per block, since gathering one column at a time strides through the whole image for every column.
     /// </summary>
-    private static double[] LineMedians(ReadOnlySpan<float> image, int width, int height, bool byColumn)
+    private static double[] LineMedians(float[] image, int width, int height, bool byColumn)
     {
         const int Block = 32;
         int lines = byColumn ? width : height, length = byColumn ? height : width;
         var medians = new double[lines];
-        var copy = image.ToArray();
         Parallel.For(0, (lines + Block - 1) / Block, () => new float[Block * length], (b, _, buffer) =>
         {
             int first = b * Block, count = Math.Min(Block, lines - first);
@@ -146,10 +147,10 @@ public static class DefectDetector
             {
                 for (int y = 0; y < height; y++)
                     for (int k = 0; k < count; k++)
-                        buffer[(k * length) + y] = copy[(y * width) + first + k];
+                        buffer[(k * length) + y] = image[(y * width) + first + k];
             }
             else
-                copy.AsSpan(first * width, count * width).CopyTo(buffer);
+                image.AsSpan(first * width, count * width).CopyTo(buffer);
             for (int k = 0; k < count; k++)
                 medians[first + k] = ImageStatistics.Median(buffer.AsSpan(k * length, length));
             return buffer;

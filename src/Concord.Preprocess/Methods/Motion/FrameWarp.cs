@@ -32,7 +32,7 @@ internal static class FrameWarp
                 int ix = (int)Math.Floor(sx), iy = (int)Math.Floor(sy);
                 row[x] = ix >= 1 && iy >= 1 && ix + 2 < width && iy + 2 < height
                     ? Interior(frame, width, ix, iy, (float)(sx - ix), (float)(sy - iy))
-                    : Sample(frame, width, height, sx, sy);
+                    : Border(frame, width, height, sx, sy);
             }
         }
     }
@@ -53,18 +53,12 @@ internal static class FrameWarp
         return (wy0 * r0) + (wy1 * r1) + (wy2 * r2) + (wy3 * r3);
     }
 
-    private static float Sample(ReadOnlySpan<float> frame, int width, int height, double sx, double sy)
+    /// <summary>The 4×4 cubic convolution within 2 pixels of the border, where samples beyond it repeat the edge pixel.</summary>
+    private static float Border(ReadOnlySpan<float> frame, int width, int height, double sx, double sy)
     {
         int ix = (int)Math.Floor(sx), iy = (int)Math.Floor(sy);
         var (wx0, wx1, wx2, wx3) = Weights((float)(sx - ix));
         var (wy0, wy1, wy2, wy3) = Weights((float)(sy - iy));
-        if (ix >= 1 && iy >= 1 && ix + 2 < width && iy + 2 < height)
-        {
-            // Interior (all but a 2-pixel border): the 4×4 neighbourhood needs no clamping.
-            int r = ((iy - 1) * width) + ix - 1;
-            return (wy0 * Line(frame.Slice(r, 4), wx0, wx1, wx2, wx3)) + (wy1 * Line(frame.Slice(r + width, 4), wx0, wx1, wx2, wx3))
-                + (wy2 * Line(frame.Slice(r + (2 * width), 4), wx0, wx1, wx2, wx3)) + (wy3 * Line(frame.Slice(r + (3 * width), 4), wx0, wx1, wx2, wx3));
-        }
         Span<float> wx = [wx0, wx1, wx2, wx3];
         Span<float> wy = [wy0, wy1, wy2, wy3];
         float value = 0;
@@ -78,8 +72,6 @@ internal static class FrameWarp
         }
         return value;
     }
-
-    private static float Line(ReadOnlySpan<float> p, float w0, float w1, float w2, float w3) => (w0 * p[0]) + (w1 * p[1]) + (w2 * p[2]) + (w3 * p[3]);
 
     /// <summary>Keys' kernel at distances 1 + t, t, 1 − t, 2 − t for the samples at −1, 0, 1, 2.</summary>
     private static (float W0, float W1, float W2, float W3) Weights(float t)

@@ -171,9 +171,9 @@ public sealed class MotionCorrector
     /// <summary>
     /// Returns the previous stage's large scratch arrays (defect detection's sums and the frame buffers, the cropped
     /// spectra of the global alignment, the binned frames of the patch alignment: 0.5–0.75 GB each for a 4096² × 40
-    /// movie) to the garbage collector before the next stage
-    /// allocates its own. Large arrays are otherwise freed only at the next full collection, which the runtime schedules
-    /// by its own allocation budget, so the stages' scratch would pile up on top of the frames' spectra.
+    /// movie) to the garbage collector before the next stage allocates its own. Large arrays are otherwise freed only at
+    /// the next full collection, which the runtime schedules by its own allocation budget, so the stages' scratch would
+    /// pile up on top of the frames' spectra.
     /// </summary>
     private static void ReleaseScratch() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
 

@@ -143,8 +143,7 @@ public sealed class CtfConsensusProtocol : Protocol<CtfConsensusParameters>
                 DefocusVA = item.Combined.DefocusVA,
                 DefocusAngleDeg = item.Combined.DefocusAngleDeg,
                 PhaseShiftDeg = item.Combined.PhaseShiftDeg,
-                // The ratio the ice-ring rule judged: the first estimate that has one, as CtfConsensus reads it.
-                IceRingRatio = lookups.Select(l => l[key].IceRingRatio).FirstOrDefault(r => r is not null),
+                IceRingRatio = CtfConsensus.IceRingRatio(estimates),
             };
             if (item.IsAccepted)
             {

@@ -1,6 +1,7 @@
 using Concord.Core.Ctf;
 using Concord.Core.Fourier;
 using Concord.Ctf;
+using Concord.Ctf.Consensus;
 using Concord.IO.Mrc;
 using Concord.Protocols.Sets;
 using Concord.Workflow.Protocols;
@@ -141,12 +142,8 @@ public sealed class CtfEstimateProtocol : Protocol<CtfEstimateParameters>
         }
         var ctf = estimate.Ctf;
         item.Emit(Ctfs, new CtfRow(row.Path, ctf.DefocusUA, ctf.DefocusVA, ctf.DefocusAngleDeg, ctf.PhaseShiftDeg,
-            estimate.FitScore, estimate.MaxResolutionA, diagnostic, IceRingRatio(estimate)));
+            estimate.FitScore, estimate.MaxResolutionA, diagnostic, CtfConsensus.IceRingRatio(estimate)));
     }
-
-    /// <summary>The estimator's ice-ring figure, or null when it does not measure one (or measured no number).</summary>
-    public static double? IceRingRatio(CtfEstimate estimate) =>
-        estimate.Figures.TryGetValue(CtfFigures.IceRingRatio, out double ratio) && double.IsFinite(ratio) ? ratio : null;
 
     private static void Summarise(CtfEstimateParameters p, StepContext context)
     {

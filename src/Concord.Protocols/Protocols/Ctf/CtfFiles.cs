@@ -121,7 +121,7 @@ public static class CtfFiles
     private static string[] CtfValues(CtfParameters ctf, double fitScore, double maxResolutionA) =>
         [F(ctf.DefocusUA), F(ctf.DefocusVA), F(ctf.AstigmatismA), F(ctf.DefocusAngleDeg), F(ctf.PhaseShiftDeg), F(fitScore), F(maxResolutionA)];
 
-    private static double IceRing(CtfEstimate e) => e.Figures.GetValueOrDefault(CtfFigures.IceRingRatio, double.NaN);
+    private static double IceRing(CtfEstimate e) => CtfConsensus.IceRingRatio(e) ?? double.NaN;
 
     private static string F(double v) => double.IsFinite(v) ? v.ToString("0.######", CultureInfo.InvariantCulture) : "nan";
 }
