@@ -68,6 +68,13 @@ public sealed record MovieSimulationOptions
     /// <summary>Structural phase noise of the ice relative to amorphous water (<see cref="AmorphousIce"/>; 1 physical, 0 none).</summary>
     public double IceStructureScale { get; init; } = 1.0;
 
+    /// <summary>
+    /// Draw the particles against the ice they displace (<see cref="Phantoms.AtomicDensity"/>): about a third of the
+    /// vacuum contrast at low resolution, as in real micrographs. Read by <see cref="Output.SimulationWriter"/>, which
+    /// builds the maps; a <see cref="MovieSimulator"/> draws the maps it is given.
+    /// </summary>
+    public bool ParticlesInIce { get; init; } = true;
+
     public double CarbonProbability { get; init; } = 0.25;
 
     /// <summary>Diameter of the support film's holes (Å); 12,000 for Quantifoil R1.2/1.3.</summary>

@@ -19,7 +19,8 @@ public sealed record SimulationSummary(string Preset, int Seed, string OutputDir
 /// <summary>
 /// Runs a preset and writes a data set with its ground truth in RELION's formats:
 /// <c>truth/</c> maps (MRC), <c>Particles/particles.mrcs</c> + <c>particles.star</c> (poses, CTF, half-sets and
-/// Concord truth columns, readable by relion_reconstruct), <c>Movies/*.mrcs</c> raw frames (int16 counts),
+/// Concord truth columns, readable by relion_reconstruct), <c>Movies/*.mrcs</c> raw frames (int16 counts; particles
+/// against the ice they displace, <see cref="Phantoms.AtomicDensity"/>),
 /// <c>gain.mrc</c>, <c>movies.star</c>, and in <c>truth/</c>: <c>micrographs.star</c> (CTF, ice, defect, bad-region
 /// mask), <c>coordinates.star</c> (every placed particle) and <c>motion/MOVIE.star</c> (per-frame shifts that align).
 /// </summary>
@@ -51,7 +52,20 @@ public static class SimulationWriter
             string? moviesStar = null, gain = null;
             int movies = 0;
             if (writeMovies && preset.MovieCount > 0)
-                (moviesStar, gain, movies) = WriteMovies(preset, volumes, fragmentMap, outputDirectory, seed, fft, maxDegreeOfParallelism, progress, tiffMovies);
+            {
+                // In a micrograph a molecule is seen against the ice it displaces: the movies use the maps with that ice
+                // subtracted (about a third of the vacuum contrast at low resolution) unless the preset opts out. The
+                // truth maps and the particle stack, whose noise is set by its SNR, keep the molecule's own potential.
+                var inIce = PresetPhantoms.Maps([.. models, fragment], preset.Phantom.BoxSize, preset.Movies.PixelSizeA, maxDegreeOfParallelism, inIce: preset.Movies.ParticlesInIce);
+                try
+                {
+                    (moviesStar, gain, movies) = WriteMovies(preset, inIce.Take(inIce.Count - 1).ToList(), inIce[^1], outputDirectory, seed, fft, maxDegreeOfParallelism, progress, tiffMovies);
+                }
+                finally
+                {
+                    inIce.ForEach(v => v.Dispose());
+                }
+            }
             return new SimulationSummary(preset.Name, seed, outputDirectory, maps, particlesStar, particles, moviesStar, movies, gain, clock.Elapsed.TotalSeconds);
         }
         finally

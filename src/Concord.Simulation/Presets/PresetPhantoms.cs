@@ -19,8 +19,10 @@ public static class PresetPhantoms
     }
 
     /// <summary>Maps of the models in a cubic box at <paramref name="pixelSizeA"/>, centred on the first conformation's centroid.</summary>
-    public static List<Volume> Maps(IEnumerable<AtomicModel> models, int boxSize, double pixelSizeA, int maxDegreeOfParallelism = -1) =>
-        models.Select(m => AtomicDensity.Compute(m, boxSize, pixelSizeA, centerOnModel: false, maxDegreeOfParallelism: maxDegreeOfParallelism)).ToList();
+    /// <param name="inIce">Subtract the vitreous ice each molecule displaces (<see cref="AtomicDensity"/>): the contrast a particle has in a micrograph.</param>
+    public static List<Volume> Maps(IEnumerable<AtomicModel> models, int boxSize, double pixelSizeA, int maxDegreeOfParallelism = -1, bool inIce = false) =>
+        models.Select(m => AtomicDensity.Compute(m, boxSize, pixelSizeA, centerOnModel: false, maxDegreeOfParallelism: maxDegreeOfParallelism,
+            displacedSolventPerA3: inIce ? AtomicDensity.VitreousIcePerA3 : 0)).ToList();
 
     private static AtomicModel[] Pair(AtomicModel fold, double angle)
     {

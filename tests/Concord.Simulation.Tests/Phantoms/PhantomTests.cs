@@ -94,6 +94,36 @@ public class PhantomTests
         Assert.Throws<Core.InvalidParameterException>(() => AtomicDensity.Compute(model, 16, -1));
         Assert.Throws<Core.InvalidParameterException>(() => AtomicDensity.Compute(model, 16, 1, extraBFactorA2: double.NaN));
     }
+
+    /// <summary>
+    /// A molecule in ice: each atom subtracts the vitreous ice of its volume, so the map integrates to
+    /// Σf(0) − ρ_ice·Σ V(atom) exactly, the far field stays empty, and the low-resolution contrast of the preset's fold
+    /// is that of protein against water, (ρ_protein − ρ_ice)/ρ_protein ≈ 0.31 with ρ_ice = 0.0955 Å⁻² (4.6 V): the
+    /// ~3× lower contrast real particles have than a map computed in vacuum.
+    /// </summary>
+    [Fact]
+    public void Map_in_ice_subtracts_the_displaced_water_and_keeps_a_third_of_the_contrast()
+    {
+        var (models, _) = Presets.PresetPhantoms.Models(new Presets.PhantomSpec(Presets.PhantomKind.Fold, Residues: 360, BoxSize: 64));
+        var fold = models[0];
+        using var vacuum = AtomicDensity.Compute(fold, 64, 1.5);
+        using var ice = AtomicDensity.Compute(fold, 64, 1.5, displacedSolventPerA3: AtomicDensity.VitreousIcePerA3);
+        double forward = fold.Atoms.Sum(a => ScatteringFactors.For(a.Element).Forward);
+        double displaced = fold.Atoms.Sum(a => AtomicDensity.OccupiedVolumeA3(a.Element, explicitHydrogens: false));
+        Assert.InRange(AtomicDensity.VitreousIcePerA3, 0.0950, 0.0960);
+        Assert.Equal(forward, vacuum.Span.ToArray().Sum(v => (double)v), forward * 1e-3);
+        double inIce = ice.Span.ToArray().Sum(v => (double)v);
+        Assert.Equal(forward - AtomicDensity.VitreousIcePerA3 * displaced, inIce, forward * 1e-3);
+        // The fold's mass–volume: ~110 Da and ~133 Å³ per residue (1.212 Å³/Da), so protein is 0.139 Å⁻² of Σf per Å³.
+        Assert.InRange(displaced / 360, 110, 125);
+        Assert.InRange(inIce / forward, 0.28, 0.35);
+        Assert.Equal(0, ice[0, 0, 0], 6);
+        Assert.Equal(0, ice[63, 63, 63], 6);
+        // Hydrogens given explicitly occupy their own volume; a heavy atom then carries none of theirs.
+        Assert.Equal(1.212 * 12.011, AtomicDensity.OccupiedVolumeA3("C", explicitHydrogens: true), 6);
+        Assert.Equal(1.212 * 12.011 * 1.075, AtomicDensity.OccupiedVolumeA3("C", explicitHydrogens: false), 6);
+        Assert.Throws<Core.InvalidParameterException>(() => AtomicDensity.Compute(fold, 16, 1.5, displacedSolventPerA3: -0.1));
+    }
 }
 
 public class CapsidTests
