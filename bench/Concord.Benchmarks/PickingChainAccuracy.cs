@@ -14,13 +14,15 @@ using Concord.Simulation.Presets;
 namespace Concord.Benchmarks;
 
 /// <summary>
-/// `pick-accuracy [movies] [seed] [threads]`: precision, recall and F1 of every stage of the picking chain
-/// (<see cref="PickingChain"/>: LoG, template, self-trained learned picker, found-by-≥2-of-3 consensus, deep consensus at
+/// `pick-accuracy [movies] [seed] [threads] [ice|vacuum] [deep-seed]`: precision, recall and F1 of every stage of the picking chain
+/// (<see cref="PickingChain"/> at its defaults: LoG, template, self-trained learned picker, the vote, deep consensus at
 /// 0.95, cleaner) on the `small` preset's micrographs, against the simulator's true particle centres (junk excluded),
 /// matched one-to-one within ¼ diameter. The micrographs are the preset's movies as `concord simulate --preset small
 /// --seed SEED` makes them (same options and per-movie seeds: junk, carbon, ice crystals, aggregates, thick ice, 16
 /// frames of 2.5 e/Å²) except drift and local motion set to zero, summed over frames: the motion-corrected micrograph
-/// an ideal aligner would give. Templates are 4 re-projections of the true map with each micrograph's true CTF. Each
+/// an ideal aligner would give. Particles are drawn with the ice they displace subtracted (<c>ice</c>, the default: their
+/// low-resolution contrast is ~30 % of that in vacuum, as in real micrographs) or, with <c>vacuum</c>, as the benchmark
+/// drew them before (2–3× too much contrast, a particle as easy to see as one of ~1 MDa). Templates are 4 re-projections of the true map with each micrograph's true CTF. Each
 /// single picker is also scored at its best-F1 threshold (picked permissively, then one threshold swept over all
 /// micrographs), the fair comparison for the chain. The cleaner is scored on picks inside the true bad-region masks.
 /// </summary>
@@ -29,12 +31,15 @@ public static class PickingChainAccuracy
     public static void Run(string[] args)
     {
         int movies = Arg(args, 0, 6), seed = Arg(args, 1, 1), threads = Arg(args, 2, Environment.ProcessorCount);
+        bool inIce = args.Length <= 3 || args[3] != "vacuum";
         var clock = Stopwatch.StartNew();
         var preset = SimulationPreset.Get("small");
         var options = preset.Movies with { DriftA = 0, LocalMotionA = 0 };
         var (models, fragment) = PresetPhantoms.Models(preset.Phantom);
-        var maps = PresetPhantoms.Maps([.. models, fragment], preset.Phantom.BoxSize, options.PixelSizeA);
-        using var fft = FftBackends.Create(maxDegreeOfParallelism: 1);
+        var maps = PresetPhantoms.Maps([.. models, fragment], preset.Phantom.BoxSize, options.PixelSizeA, inIce: inIce);
+        // FFTW_ESTIMATE, as `concord pick` plans: FFTW_MEASURE picks algorithms by timing them, so its last bits, and
+        // with them which borderline particles the chain keeps, differ from one process to the next.
+        using var fft = FftwBackend.IsAvailable ? new FftwBackend(FftwPlanRigor.Estimate, 1) : FftBackends.CreateDeterministic(1);
         var simulator = new MovieSimulator(options, maps, lastModelIsJunk: true, fft);
         var truths = new SimulatedMovie[movies];
         var micrographs = new ChainMicrograph[movies];
@@ -48,7 +53,7 @@ public static class PickingChainAccuracy
             }, 1);
             micrographs[m] = new ChainMicrograph(truths[m].Name, Image2D.FromPixels(options.Width, options.Height, sum, options.PixelSizeA), truths[m].Ctf);
         });
-        Console.WriteLine(FormattableString.Invariant($"pick-accuracy: {movies} micrographs of preset small (seed {seed}), {options.Width}², simulated in {clock.Elapsed.TotalSeconds:F0} s"));
+        Console.WriteLine(FormattableString.Invariant($"pick-accuracy: {movies} micrographs of preset small (seed {seed}), {options.Width}², particles {(inIce ? "in ice (displaced solvent)" : "in vacuum contrast")}, simulated in {clock.Elapsed.TotalSeconds:F0} s"));
         foreach (var t in truths)
             Console.WriteLine($"  {t.Name}: {t.Particles.Count(p => !p.IsJunk)} particles, {t.Particles.Count(p => p.IsJunk)} junk, {Usable(t).Count} usable, defect {t.Defect}, " +
                 $"regions {string.Join(",", t.Regions.Select(r => r.Kind))}, bad fraction {t.BadRegionMask.Average(v => (double)v):F3}");
@@ -58,17 +63,19 @@ public static class PickingChainAccuracy
             DiameterA = options.ParticleDiameterA,
             Templates = templates,
             MaxDegreeOfParallelism = threads,
-            DeepOptions = new Picking.DeepConsensus.DeepConsensusOptions { MaxDegreeOfParallelism = threads, RandomNegativesPerMicrograph = 30 }
         };
+        chainOptions = chainOptions with { DeepOptions = chainOptions.DeepOptions with { MaxDegreeOfParallelism = threads, Seed = (ulong)Arg(args, 4, 0) } };
         clock.Restart();
         var result = PickingChain.Run(micrographs, chainOptions, fft);
-        Console.WriteLine(FormattableString.Invariant($"chain in {clock.Elapsed.TotalSeconds:F0} s on {threads} threads; learned trained on {result.LearnedModel?.Positives} positives, {result.LearnedModel?.Negatives} negatives; deep consensus {result.DeepModel?.Training?.Positives} positives, {result.DeepModel?.Training?.Negatives} + {result.DeepModel?.Training?.RandomNegatives} negatives, validation {result.DeepModel?.Training?.ValidationAccuracy:F3}"));
+        var deepReport = result.DeepModel?.Training;
+        Console.WriteLine(FormattableString.Invariant($"chain in {clock.Elapsed.TotalSeconds:F0} s on {threads} threads; learned trained on {result.LearnedModel?.Positives} positives, {result.LearnedModel?.Negatives} negatives; deep consensus {deepReport?.Positives} positives ({deepReport?.Promoted} promoted in self-training round {deepReport?.SelfTrainingRound}), {deepReport?.Negatives} single + {deepReport?.RandomNegatives} random negatives, validation {deepReport?.ValidationAccuracy:F3}"));
         double radius = 0.25 * options.ParticleDiameterA / options.PixelSizeA;
         var truth = truths.Select(Usable).ToList();
-        PrintStages(result, truth, radius, chainOptions.MinVotes, chainOptions.DeepOptions.Threshold);
-        Console.WriteLine("the same with k = 1 (deep consensus deciding over every candidate, as Xmipp applies it):");
-        PrintStages(result, truth, radius, 1, chainOptions.DeepOptions.Threshold);
+        PrintStages(result, truth, radius, chainOptions.Votes, chainOptions.DeepOptions.Threshold);
+        Console.WriteLine("the same with k = 2 (deep consensus deciding only over what 2 of 3 pickers found):");
+        PrintStages(result, truth, radius, 2, chainOptions.DeepOptions.Threshold);
         PrintCleaner(result, truths);
+        PrintDeepThreshold(result, truth, radius, chainOptions.Votes);
         PrintBestThresholds(micrographs, chainOptions, result, truth, radius, fft);
         foreach (var m in micrographs)
             m.Image.Dispose();
@@ -124,6 +131,18 @@ public static class PickingChainAccuracy
             Console.WriteLine(FormattableString.Invariant($"  {truths[m].Name}: cleaner bad fraction {r.Mask.BadFraction:F3} (true {truths[m].BadRegionMask.Average(v => (double)v):F3}), IoU {r.Mask.IntersectionOverUnion(truths[m].BadRegionMask):F3}, removed {removed - before} of {inside - insideBefore} candidates inside"));
         }
         Console.WriteLine(FormattableString.Invariant($"cleaner: {removed} of {inside} candidates inside true contamination removed ({(inside == 0 ? 1 : (double)removed / inside):P1})"));
+    }
+
+    /// <summary>Deep consensus over the voted, cleaned candidates scored at its best pooled-F1 threshold (chosen with the truth; the default is 0.95).</summary>
+    private static void PrintDeepThreshold(PickingChainResult result, List<IReadOnlyList<(double X, double Y)>> truth, double radius, int minVotes)
+    {
+        if (result.DeepModel is null)
+            return;
+        var scored = result.Micrographs.Select((r, m) => new ScoredMicrograph(r.Consensus.All.Select((c, i) => (c, i))
+            .Where(t => t.c.Votes >= minVotes && r.Mask?.IsBad(t.c.XPx, t.c.YPx) != true)
+            .Select(t => new Pick(t.c.XPx, t.c.YPx, r.DeepScores![t.i])).ToList(), truth[m])).ToList();
+        var (threshold, s) = ChainEvaluation.BestF1(scored, radius);
+        Console.WriteLine(FormattableString.Invariant($"best-F1 deep consensus (≥ {minVotes} votes, cleaned): threshold {threshold:G4}, precision {s.Precision:F3}, recall {s.Recall:F3}, F1 {s.F1:F3}"));
     }
 
     /// <summary>Each single picker run permissively and scored at its best pooled-F1 threshold.</summary>

@@ -29,7 +29,7 @@ public static class PickOutput
         var kept = new List<Coordinate>();
         var rejected = new List<Rejection>();
         var all = result.Consensus.All;
-        int methods = result.Consensus.Methods, minVotes = Math.Min(options.MinVotes, methods);
+        int methods = result.Consensus.Methods, minVotes = Math.Min(options.Votes, methods);
         double threshold = options.DeepOptions.Threshold;
         for (int i = 0; i < all.Count; i++)
         {

@@ -40,8 +40,8 @@ public sealed class PickVerb : IVerb
             Pick particles: LoG blob picking, template matching and a learned picker (features + logistic model, trained
             from this data set: positives where LoG and template agree, negatives where only one picked, as Xmipp's picker
             is trained in a Scipion consensus), a vote of the pickers (--consensus, found by ≥ --min-votes, 2 by default),
-            deep consensus (a CNN trained on agreed vs single picks, after Sanchez-Garcia et al. 2018) and the micrograph
-            cleaner. Writes DIR/coordinates.star (all micrographs), DIR/<mic>_autopick.star per micrograph (RELION
+            deep consensus (a CNN trained on agreed picks vs background, after Sanchez-Garcia et al. 2018, retrained once
+            on its own confident picks, scoring every candidate) and the micrograph cleaner. Writes DIR/coordinates.star (all micrographs), DIR/<mic>_autopick.star per micrograph (RELION
             coordinates), DIR/rejected_coordinates.star (rlnConcordRejectionReason), DIR/learned_picker.model and
             DIR/deep_consensus.model when trained, and DIR/plots/<mic>_picks.png.
 
@@ -70,7 +70,9 @@ public sealed class PickVerb : IVerb
         bool deep = parse.GetValue(flags.DeepConsensus), consensus = parse.GetValue(flags.Consensus);
         if (deep && pickers.Count < 2)
             throw new InvalidParameterException("--deep-consensus", "needs at least two pickers (--method all with --templates).");
-        int minVotes = parse.GetValue(flags.MinVotes) ?? (consensus ? Math.Min(2, pickers.Count) : 1);
+        // Deep consensus decides over every candidate (the union, as Scipion applies it); without it --consensus keeps
+        // what 2 pickers found.
+        int minVotes = parse.GetValue(flags.MinVotes) ?? (consensus && !deep ? Math.Min(2, pickers.Count) : 1);
         if (minVotes < 1 || minVotes > pickers.Count)
             throw new InvalidParameterException("--min-votes", $"must be 1–{pickers.Count}, got {minVotes}.");
         double threshold = parse.GetValue(flags.Threshold);
@@ -97,6 +99,8 @@ public sealed class PickVerb : IVerb
             {
                 Threshold = threshold,
                 RandomNegativesPerMicrograph = parse.GetValue(flags.RandomNegatives),
+                SingleVoteNegatives = parse.GetValue(flags.SingleNegatives),
+                SelfTrainingRounds = parse.GetValue(flags.SelfTraining),
                 MaxDegreeOfParallelism = ctx.Threads,
             },
             Clean = parse.GetValue(flags.Clean),
@@ -162,12 +166,12 @@ public sealed class PickVerb : IVerb
         }
         var perPicker = pickers.ToDictionary(p => p, p => results.Sum(r => r.Picks[p].Count));
         int candidates = results.Sum(r => r.Consensus.All.Count);
-        int byVotes = results.Sum(r => r.Consensus.All.Count(c => c.Votes < Math.Min(options.MinVotes, r.Consensus.Methods)));
+        int byVotes = results.Sum(r => r.Consensus.All.Count(c => c.Votes < Math.Min(options.Votes, r.Consensus.Methods)));
         int? cleaned = options.Clean ? results.Sum(r => r.Consensus.All.Count(c => r.Mask!.IsBad(c.XPx, c.YPx))) : null;
         var summary = new Summary(stage1.Length, picked.Count, pickers, skipped, perPicker, cleaned, candidates, byVotes, learnedSummary, deepSummary,
             micrographs.Sum(m => m.Kept.Count), micrographs.Sum(m => m.Rejected.Count), coordinatesStar, rejectedStar, failures, clock.Elapsed.TotalSeconds);
         ctx.WriteJsonSummary(summary);
-        Say(ctx, summary, options.MinVotes);
+        Say(ctx, summary, options.Votes);
         return VerbAction.Success;
     }
 
@@ -305,15 +309,17 @@ public sealed class PickVerb : IVerb
         public Option<string?> Templates { get; } = new("--templates") { Description = "Template stack (MRC), protein bright (projections or class averages)." };
         public Option<string?> LearnedModel { get; } = new("--learned-model") { Description = "A learned-picker model (learned_picker.model written by an earlier pick) to use instead of training one on these micrographs." };
         public Option<bool> Consensus { get; } = new("--consensus") { Description = "Keep only coordinates found by --min-votes pickers (matching radius a quarter diameter)." };
-        public Option<int?> MinVotes { get; } = new("--min-votes") { Description = "Votes a coordinate needs (default: 2, or 1 picker alone, with --consensus; 1 otherwise)." };
-        public Option<bool> DeepConsensus { get; } = new("--deep-consensus") { Description = "Train a CNN on agreed (positive) vs single (negative) picks and keep coordinates it scores ≥ --threshold." };
+        public Option<int?> MinVotes { get; } = new("--min-votes") { Description = "Votes a coordinate needs (default: 2, or 1 picker alone, with --consensus and no --deep-consensus; 1 otherwise: deep consensus decides over every candidate)." };
+        public Option<bool> DeepConsensus { get; } = new("--deep-consensus") { Description = "Train a CNN on the coordinates every picker found (positives) against background (and, with --single-negatives, single picks), score every candidate, keep those scoring ≥ --threshold." };
         public Option<double> Threshold { get; } = new("--threshold") { Description = "Deep-consensus score a coordinate needs (0–1).", DefaultValueFactory = _ => 0.95 };
-        public Option<int> RandomNegatives { get; } = new("--random-negatives") { Description = "Deep consensus: also train on this many background positions per micrograph that no picker chose (default 0: negatives are single picks only)." };
+        public Option<int> RandomNegatives { get; } = new("--random-negatives") { Description = "Deep consensus: background positions per micrograph, a diameter from every candidate, trained as negatives.", DefaultValueFactory = _ => 30 };
+        public Option<bool> SingleNegatives { get; } = new("--single-negatives") { Description = "Deep consensus: also train on the coordinates only one picker found as negatives (the paper's set; at low SNR most are particles a weaker picker missed)." };
+        public Option<int> SelfTraining { get; } = new("--self-training") { Description = "Deep consensus: retrain this many times with the candidates the last network scored ≥ --threshold added to the positives (0: train once).", DefaultValueFactory = _ => 1 };
         public Option<bool> Clean { get; } = new("--clean") { Description = "Drop picks on contamination found by the micrograph cleaner." };
         public Option<string?> Ctf { get; } = new("--ctf") { Description = "Micrographs CTF STAR: the template picker multiplies each micrograph's CTF into the templates." };
         public Option<double?> PixelSize { get; } = new("--angpix") { Description = "Pixel size (Å); default: the MRC header, or the STAR file's optics group." };
         public Option<bool> NoPlots { get; } = new("--no-plots") { Description = "Skip the overlay PNGs." };
 
-        public IEnumerable<Option> Options => [Output, Diameter, Method, Templates, LearnedModel, Consensus, MinVotes, DeepConsensus, Threshold, RandomNegatives, Clean, Ctf, PixelSize, NoPlots];
+        public IEnumerable<Option> Options => [Output, Diameter, Method, Templates, LearnedModel, Consensus, MinVotes, DeepConsensus, Threshold, RandomNegatives, SingleNegatives, SelfTraining, Clean, Ctf, PixelSize, NoPlots];
     }
 }

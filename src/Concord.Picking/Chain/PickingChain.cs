@@ -105,7 +105,7 @@ public static class PickingChain
         }
         double radiusPx(int i) => options.MatchRadiusFraction * options.DiameterA / micrographs[i].Image.PixelSizeA;
         var consensus = picks.Select((p, i) => CoordinateConsensus.Run(p.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new PickSet(kv.Key, kv.Value)).ToList(),
-            radiusPx(i), Math.Min(options.MinVotes, p.Count))).ToList();
+            radiusPx(i), Math.Min(options.Votes, p.Count))).ToList();
         DeepConsensusModel? deep = null;
         double[]?[] scores = new double[]?[micrographs.Count];
         if (options.Deep)
@@ -164,7 +164,7 @@ public static class PickingChain
 
     private static List<int> Keep(ConsensusResult consensus, double[]? scores, CleaningResult? mask, PickingChainOptions options)
     {
-        int minVotes = Math.Min(options.MinVotes, consensus.Methods);
+        int minVotes = Math.Min(options.Votes, consensus.Methods);
         var kept = new List<int>();
         for (int i = 0; i < consensus.All.Count; i++)
         {

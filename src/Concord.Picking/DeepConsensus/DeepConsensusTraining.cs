@@ -10,12 +10,14 @@ namespace Concord.Picking.DeepConsensus;
 public sealed record DeepConsensusMicrograph(Image2D Image, ConsensusResult Consensus);
 
 /// <summary>What training used and measured.</summary>
-/// <param name="Positives">Examples found by every picker.</param>
+/// <param name="Positives">Examples trained as particles: found by every picker, plus those promoted by self-training.</param>
 /// <param name="Negatives">Examples found by one picker only.</param>
 /// <param name="RandomNegatives">Background examples drawn away from every candidate.</param>
 /// <param name="ValidationAccuracy">Accuracy on the held-out fraction at the kept epoch (NaN without one).</param>
+/// <param name="SelfTrainingRound">The round this network was trained in (0: on the pickers' agreement alone).</param>
+/// <param name="Promoted">Candidates the previous round's network scored at or above the threshold, trained as positives in this round.</param>
 public sealed record DeepConsensusTrainingReport(int Micrographs, int Positives, int Negatives, int RandomNegatives,
-    int Epochs, double ValidationAccuracy, double TrainingSeconds);
+    int Epochs, double ValidationAccuracy, double TrainingSeconds, int SelfTrainingRound = 0, int Promoted = 0);
 
 /// <summary>
 /// Deep consensus (Sanchez-Garcia, Segura, Maluenda, Carazo &amp; Sorzano 2018, IUCrJ 5:854; Xmipp deep_consensus):
@@ -41,18 +43,54 @@ public static class DeepConsensusTraining
         if (micrographs.Count == 0)
             throw new InvalidParameterException("micrographs", "deep consensus needs at least one micrograph to train on.");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var examples = Collect(micrographs, diameterA, options);
-        examples = Subsample(examples, options);
-        var tensor = Patches(micrographs, examples, diameterA, options, fft, cancellationToken);
-        var classifier = new DeepConsensusClassifier(options, fft);
-        classifier.Train(tensor, examples.Select(e => e.Label).ToList(), unchecked((int)options.Seed), cancellationToken);
-        int usedPositives = examples.Count(e => e.Label), usedRandom = examples.Count(e => e.Random);
-        var report = new DeepConsensusTrainingReport(micrographs.Count, usedPositives, examples.Count - usedPositives - usedRandom,
-            usedRandom, classifier.History!.Epochs.Count, classifier.ValidationAccuracy, clock.Elapsed.TotalSeconds);
-        return new DeepConsensusModel(classifier, diameterA, options, report);
+        var all = Collect(micrographs, diameterA, options);
+        HashSet<int> promoted = [];
+        DeepConsensusModel? model = null;
+        for (int round = 0; round <= options.SelfTrainingRounds; round++)
+        {
+            if (round > 0)
+                promoted = Confident(micrographs, all, model!, fft);
+            var examples = Subsample(all.Select((e, i) => promoted.Contains(i) ? e with { Label = true, Unlabelled = false } : e).Where(e => !e.Unlabelled).ToList(), options);
+            var tensor = Patches(micrographs, examples, diameterA, options, fft, cancellationToken);
+            var classifier = new DeepConsensusClassifier(options, fft);
+            classifier.Train(tensor, examples.Select(e => e.Label).ToList(), unchecked((int)options.Seed), cancellationToken);
+            int usedPositives = examples.Count(e => e.Label), usedRandom = examples.Count(e => e.Random);
+            var report = new DeepConsensusTrainingReport(micrographs.Count, usedPositives, examples.Count - usedPositives - usedRandom,
+                usedRandom, classifier.History!.Epochs.Count, classifier.ValidationAccuracy, clock.Elapsed.TotalSeconds, round, promoted.Count);
+            model = new DeepConsensusModel(classifier, diameterA, options, report);
+        }
+        return model!;
     }
 
-    internal readonly record struct Example(int Micrograph, double X, double Y, bool Label, bool Random);
+    /// <summary>
+    /// Self-training: the indices of the candidate examples that are neither positive nor random background — the
+    /// coordinates some but not all pickers found, and with single-picker negatives on those too — that
+    /// <paramref name="model"/> scores at or above the threshold. They become positives for the next round.
+    /// </summary>
+    private static HashSet<int> Confident(IReadOnlyList<DeepConsensusMicrograph> micrographs, List<Example> all, DeepConsensusModel model, IFftBackend fft)
+    {
+        var confident = new HashSet<int>();
+        for (int m = 0; m < micrographs.Count; m++)
+        {
+            var consensus = micrographs[m].Consensus;
+            var candidates = consensus.All.Where(c => c.Votes < consensus.Methods).ToList();
+            if (candidates.Count == 0)
+                continue;
+            var scores = model.Score(micrographs[m].Image, candidates.Select(c => new Pick(c.XPx, c.YPx, c.Votes)).ToList(), fft);
+            var sure = new HashSet<(double, double)>();
+            for (int i = 0; i < candidates.Count; i++)
+                if (scores[i] >= model.Options.Threshold)
+                    sure.Add((candidates[i].XPx, candidates[i].YPx));
+            for (int i = 0; i < all.Count; i++)
+                if (all[i].Micrograph == m && !all[i].Label && !all[i].Random && sure.Contains((all[i].X, all[i].Y)))
+                    confident.Add(i);
+        }
+        return confident;
+    }
+
+    /// <param name="Unlabelled">A candidate some but not all pickers found (or a single pick when those are not negatives):
+    /// not trained on unless self-training promotes it to a positive.</param>
+    internal readonly record struct Example(int Micrograph, double X, double Y, bool Label, bool Random, bool Unlabelled = false);
 
     /// <summary>Every candidate example of every micrograph, in micrograph then consensus order (deterministic).</summary>
     internal static List<Example> Collect(IReadOnlyList<DeepConsensusMicrograph> micrographs, double diameterA, DeepConsensusOptions options)
@@ -69,8 +107,10 @@ public static class DeepConsensusTraining
             {
                 if (c.Votes == consensus.Methods)
                     examples.Add(new Example(m, c.XPx, c.YPx, true, false));
-                else if (c.Votes == 1)
+                else if (c.Votes == 1 && options.SingleVoteNegatives)
                     examples.Add(new Example(m, c.XPx, c.YPx, false, false));
+                else if (options.SelfTrainingRounds > 0)
+                    examples.Add(new Example(m, c.XPx, c.YPx, false, false, Unlabelled: true));
             }
             double diameterPx = diameterA / image.PixelSizeA;
             foreach (var (x, y) in RandomBackground(image, consensus.All, diameterPx, options.RandomNegativesPerMicrograph, SplitMix64.Derive(options.Seed, (ulong)m)))

@@ -54,36 +54,61 @@ public class PickingChainTests(ITestOutputHelper output)
     /// aggregates (the learned-picker tests' set, ~50 particles each), scored against the usable particles (not junk,
     /// not on contamination; picks on contamination are false positives). Prints every stage and pins the chain
     /// against the best single picker. Deep consensus needs a few hundred agreed picks to train: on four 512²
-    /// micrographs (~70 positives) its scores stay below 0.95 for most particles and recall collapses.
+    /// micrographs (~70 positives) its scores stay below 0.95 for most particles and recall collapses. At this vacuum
+    /// contrast the self-trained learned picker is already near the chain, so the chain is only held level with it.
     /// </summary>
     [Fact]
     public void Full_chain_is_more_precise_than_every_single_picker_at_high_recall()
     {
+        var (chain, scores) = RunChain(inIce: false);
+        double bestSingle = new[] { "learned", "log", "template" }.Max(p => scores[p].F1);
+        Assert.All(new[] { "learned", "log", "template" }, p => Assert.True(chain.Precision >= scores[p].Precision, $"{p}: {scores[p]} vs chain {chain}"));
+        // Measured (seeds 21–24): chain precision 0.995, recall 0.950, F1 0.972; learned 0.987/0.935 (F1 0.960), LoG 0.909, template 0.862.
+        Assert.True(chain.Precision >= 0.99, chain.ToString());
+        Assert.True(chain.Recall >= 0.88, chain.ToString());
+        Assert.True(chain.F1 >= bestSingle - 0.02, $"chain F1 {chain.F1:F3}, best single {bestSingle:F3}");
+    }
+
+    /// <summary>
+    /// The same at a realistic SNR: particles with the ice they displace subtracted, so their low-resolution contrast
+    /// is a third of the vacuum case's. LoG then finds half the particles and the learned picker (trained on LoG and
+    /// template agreement) two thirds; deep consensus, trained on the all-agree picks against background, self-trained
+    /// once and deciding over every candidate, with the cleaner, must beat the best single picker clearly.
+    /// </summary>
+    [Fact]
+    public void Full_chain_beats_the_best_single_picker_in_ice()
+    {
+        var (chain, scores) = RunChain(inIce: true);
+        double bestSingle = new[] { "learned", "log", "template" }.Max(p => scores[p].F1);
+        // Measured (seeds 21–24): chain precision 0.992, recall 0.928, F1 0.959; template 0.859/0.964 (F1 0.908), learned 0.724,
+        // LoG 0.528. With 20 training epochs (under-confident network) or single-picker negatives the chain fell to 0.93 and 0.5.
+        Assert.True(chain.F1 >= 0.93, chain.ToString());
+        Assert.True(chain.Precision >= 0.98, chain.ToString());
+        Assert.True(chain.F1 >= bestSingle + 0.04, $"chain F1 {chain.F1:F3}, best single {bestSingle:F3}");
+    }
+
+    private (PickingScore Chain, Dictionary<string, PickingScore> Scores) RunChain(bool inIce)
+    {
         using var fft = FftBackends.Create();
-        var mics = new[] { 21, 22, 23, 24 }.Select(s => SimulatedMicrographs.Get(1024, s, contamination: true)).ToList();
+        var mics = new[] { 21, 22, 23, 24 }.Select(s => SimulatedMicrographs.Get(1024, s, contamination: true, inIce: inIce)).ToList();
         var options = new PickingChainOptions
         {
             DiameterA = 80,
             Templates = Templates.Projections(4, seed: 9),
             TemplateAngularStepDeg = 15,
-            DeepOptions = new DeepConsensusOptions { RandomNegativesPerMicrograph = 20, Seed = 1 },
         };
+        options = options with { DeepOptions = options.DeepOptions with { RandomNegativesPerMicrograph = 20, Seed = 1 } };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = PickingChain.Run(mics.Select((m, i) => new ChainMicrograph($"mic{i}", m.Image, m.Truth.Ctf)).ToList(), options, fft);
         var scores = new Dictionary<string, PickingScore>();
         for (int i = 0; i < mics.Count; i++)
-            foreach (var (stage, picks) in ChainEvaluation.Stages(result.Micrographs[i], options.MinVotes, options.DeepOptions.Threshold))
+            foreach (var (stage, picks) in ChainEvaluation.Stages(result.Micrographs[i], options.Votes, options.DeepOptions.Threshold))
                 scores[stage] = (scores.GetValueOrDefault(stage) ?? PickingScore.Empty).Plus(PickingScore.Compute(picks, mics[i].Usable, 0.25 * 80 / 1.5));
-        output.WriteLine($"chain {clock.Elapsed.TotalSeconds:F1} s; learned trained on {result.LearnedModel!.Positives}+/{result.LearnedModel.Negatives}-; " +
-            $"deep on {result.DeepModel!.Training!.Positives}+/{result.DeepModel.Training.Negatives}+{result.DeepModel.Training.RandomNegatives}-");
+        var deep = result.DeepModel!.Training!;
+        output.WriteLine($"{(inIce ? "in ice" : "vacuum contrast")}: chain {clock.Elapsed.TotalSeconds:F1} s; learned trained on {result.LearnedModel!.Positives}+/{result.LearnedModel.Negatives}-; " +
+            $"deep on {deep.Positives}+ ({deep.Promoted} promoted)/{deep.Negatives}+{deep.RandomNegatives}-");
         foreach (var (name, s) in scores)
             output.WriteLine($"{name,-16} {s}, F1 {s.F1:F3}");
-        var chain = scores["deep+clean"];
-        double bestSingle = new[] { "learned", "log", "template" }.Max(p => scores[p].F1);
-        Assert.All(new[] { "learned", "log", "template" }, p => Assert.True(chain.Precision >= scores[p].Precision, $"{p}: {scores[p]} vs chain {chain}"));
-        // Measured (seeds 21–24): chain precision 1.000, recall 0.909, F1 0.952; learned 0.992/0.928 (F1 0.959), LoG 0.909, template 0.875.
-        Assert.True(chain.Precision >= 0.99, chain.ToString());
-        Assert.True(chain.Recall >= 0.88, chain.ToString());
-        Assert.True(chain.F1 >= bestSingle - 0.02, $"chain F1 {chain.F1:F3}, best single {bestSingle:F3}");
+        return (scores["deep+clean"], scores);
     }
 }

@@ -29,13 +29,18 @@ public sealed record TestMicrograph(Image2D Image, SimulatedMovie Truth, double 
 /// </summary>
 public static class SimulatedMicrographs
 {
-    private static readonly Lazy<IReadOnlyList<Volume>> Maps = new(() =>
+    private static readonly Lazy<IReadOnlyList<Volume>> Maps = new(() => MakeMaps(inIce: false));
+
+    /// <summary>The same molecule with the ice it displaces subtracted: its realistic, ~3× lower low-resolution contrast.</summary>
+    private static readonly Lazy<IReadOnlyList<Volume>> MapsInIce = new(() => MakeMaps(inIce: true));
+
+    private static IReadOnlyList<Volume> MakeMaps(bool inIce)
     {
         var (models, fragment) = PresetPhantoms.Models(new PhantomSpec(PhantomKind.Fold, Residues: 360, BoxSize: 64));
-        return PresetPhantoms.Maps([.. models, fragment], 64, 1.5);
-    });
+        return PresetPhantoms.Maps([.. models, fragment], 64, 1.5, inIce: inIce);
+    }
 
-    private static readonly Dictionary<(int, int, bool, bool), TestMicrograph> Cache = [];
+    private static readonly Dictionary<(int, int, bool, bool, bool), TestMicrograph> Cache = [];
     private static readonly Lock Gate = new();
 
     /// <summary>The small preset's molecule and optics (1.5 Å/px, 80 Å particles) on a <paramref name="size"/>² field.</summary>
@@ -57,15 +62,16 @@ public static class SimulatedMicrographs
         MeanAggregates = contamination ? 1.5 : 0,
     };
 
-    public static TestMicrograph Get(int size, int seed, bool contamination = false, bool carbon = false)
+    /// <param name="inIce">Particles with the ice they displace subtracted (realistic contrast); false keeps the vacuum contrast most tests were pinned on.</param>
+    public static TestMicrograph Get(int size, int seed, bool contamination = false, bool carbon = false, bool inIce = false)
     {
         lock (Gate)
         {
-            if (Cache.TryGetValue((size, seed, contamination, carbon), out var cached))
+            if (Cache.TryGetValue((size, seed, contamination, carbon, inIce), out var cached))
                 return cached;
             var options = Options(size, contamination, carbon);
             using var fft = FftBackends.CreateDeterministic();
-            var simulator = new MovieSimulator(options, Maps.Value, lastModelIsJunk: true, fft);
+            var simulator = new MovieSimulator(options, inIce ? MapsInIce.Value : Maps.Value, lastModelIsJunk: true, fft);
             var sum = new float[size * size];
             var truth = simulator.Simulate($"mic{seed}", seed, CameraModel.Ideal(size, size), (_, frame) =>
             {
@@ -73,7 +79,7 @@ public static class SimulatedMicrographs
                     sum[i] += frame[i];
             });
             var micrograph = new TestMicrograph(Image2D.FromPixels(size, size, sum, options.PixelSizeA), truth, options.ParticleDiameterA);
-            Cache[(size, seed, contamination, carbon)] = micrograph;
+            Cache[(size, seed, contamination, carbon, inIce)] = micrograph;
             return micrograph;
         }
     }

@@ -19,7 +19,7 @@ public sealed record PickDeepConsensusParameters : PickingParameters
     public double Threshold { get; init; } = 0.95;
 
     [Param("Epochs", "Training epochs.", Min = 1, Max = 10_000)]
-    public int Epochs { get; init; } = 20;
+    public int Epochs { get; init; } = 40;
 
     [Param("Patch size", "Network input edge after Fourier cropping (a multiple of 8).", Unit = "px", Min = 8, Max = 256)]
     public int PatchSize { get; init; } = 32;
@@ -27,8 +27,14 @@ public sealed record PickDeepConsensusParameters : PickingParameters
     [Param("Batch size", "Training mini-batch size.", Min = 1, Max = 4096)]
     public int BatchSize { get; init; } = 32;
 
-    [Param("Random negatives", "Background positions per micrograph, a diameter from every candidate, added to the negatives.", Min = 0, Max = 100_000)]
-    public int RandomNegativesPerMicrograph { get; init; }
+    [Param("Random negatives", "Background positions per micrograph, a diameter from every candidate, trained as negatives.", Min = 0, Max = 100_000)]
+    public int RandomNegativesPerMicrograph { get; init; } = 30;
+
+    [Param("Single-picker negatives", "Also train on the candidates only one picker found as negatives (the paper's set; at low SNR most are particles a weaker picker missed).")]
+    public bool SingleVoteNegatives { get; init; }
+
+    [Param("Self-training rounds", "Retrain this many times with the candidates the last network scored at least the threshold added to the positives.", Min = 0, Max = 10)]
+    public int SelfTrainingRounds { get; init; } = 1;
 
     [Param("Min positives", "Fewest all-agree candidates training accepts.", Min = 1, Max = 1_000_000)]
     public int MinPositives { get; init; } = 20;
@@ -47,6 +53,8 @@ public sealed record PickDeepConsensusParameters : PickingParameters
         BatchSize = BatchSize,
         Seed = (ulong)Seed,
         RandomNegativesPerMicrograph = RandomNegativesPerMicrograph,
+        SingleVoteNegatives = SingleVoteNegatives,
+        SelfTrainingRounds = SelfTrainingRounds,
         MinPositives = MinPositives,
         MinNegatives = MinNegatives,
         MaxTrainingExamples = Math.Max(20_000, MinPositives + MinNegatives),
@@ -59,6 +67,8 @@ public sealed record PickDeepConsensusParameters : PickingParameters
             yield return e;
         if (PatchSize % 8 != 0)
             yield return new ParameterError("patch_size", $"must be a multiple of 8, got {PatchSize}.");
+        if (!SingleVoteNegatives && RandomNegativesPerMicrograph == 0)
+            yield return new ParameterError("random_negatives_per_micrograph", "is 0 and single_vote_negatives is off: there would be no negatives to train on.");
     }
 }
 
@@ -74,8 +84,9 @@ public sealed record DeepConsensusSkippedReport(bool Skipped, int Positives, int
 /// <summary>
 /// Deep consensus (Sanchez-Garcia et al. 2018, IUCrJ 5:854; <see cref="DeepConsensusTraining"/>): the pickers'
 /// coordinates are matched per micrograph (<see cref="CoordinateConsensus"/>, ¼ diameter); step <c>train</c> trains the
-/// CNN on the candidates every picker found (positives) against those one picker found (negatives, plus optional random
-/// background) and saves it to <c>extra/deep_consensus.model</c> (output <c>model</c>); step <c>score</c> scores every
+/// CNN on the candidates every picker found (positives) against random background (and, with
+/// <c>single_vote_negatives</c>, those one picker found), retrains <c>self_training_rounds</c> times with its own
+/// confident candidates added to the positives (<see cref="DeepConsensusOptions.SelfTrainingRounds"/>) and saves it to <c>extra/deep_consensus.model</c> (output <c>model</c>); step <c>score</c> scores every
 /// candidate of each micrograph (parallel, atomic): at least <c>threshold</c> goes to <c>kept</c>, the rest to
 /// <c>rejected</c> with its score and who found it. Reports <c>training</c> and <c>picking</c> (survivors, truth).
 /// With fewer than <c>min_positives</c> all-agree candidates no network can be trained (a CNN fitted to a handful of
@@ -91,7 +102,7 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
     public static OutputPort<FileRow> Model { get; } = new("model", BuiltInKinds.File, "the trained network (Concord deep-consensus model)");
 
     public override string Name => "pick.deep_consensus";
-    public override string Summary => "Train a CNN on all-agree vs only-one picks, score every candidate and keep those scoring ≥ 0.95.";
+    public override string Summary => "Train a CNN on all-agree picks vs background (self-trained once), score every candidate and keep those scoring ≥ 0.95.";
     public override IReadOnlyList<InputPort> Inputs => [Sets, Micrographs];
     public override IReadOnlyList<OutputPort> Outputs => [Kept, Rejected, Model];
 
