@@ -16,11 +16,15 @@ public enum FftwPlanRigor
 }
 
 /// <summary>
-/// FFTW 3 single precision (libfftw3f) behind <see cref="IFftBackend"/>. Plans are created once per shape, batch
-/// count and array alignment, under FFTW's global planner lock, and executed with the thread-safe new-array
-/// functions, so one plan serves many threads. FFTW's own threading is not used: a single transform runs on one
-/// thread and parallelism comes from running different transforms on different threads (a batch is split into
-/// <c>maxDegreeOfParallelism</c> contiguous chunks, or callers transform different images in a <c>Parallel.For</c>).
+/// FFTW 3 single precision (libfftw3f) behind <see cref="IFftBackend"/>. Plans are created once per shape and batch
+/// count, under FFTW's global planner lock, for arrays on FFTW's SIMD alignment, and executed with the thread-safe
+/// new-array functions, so one plan serves many threads; arrays off that alignment go through aligned scratch, so the
+/// same numbers give the same bits wherever the array pool put them. FFTW's own threading is not used: a single
+/// transform runs on one thread and parallelism comes from running different transforms on different threads (a batch
+/// is split into <c>maxDegreeOfParallelism</c> contiguous chunks, or callers transform different images in a
+/// <c>Parallel.For</c>). Under <see cref="FftwPlanRigor.Measure"/> the algorithm is chosen by timing, so the last bits
+/// may differ from one process to the next; runs that must repeat exactly plan with <see cref="FftwPlanRigor.Estimate"/>
+/// in a process that never measures (or use <see cref="FftBackends.CreateDeterministic"/>).
 /// </summary>
 public sealed class FftwBackend : IFftBackend
 {
@@ -77,29 +81,33 @@ public sealed class FftwBackend : IFftBackend
     }
 }
 
-/// <summary>Native plans keyed by shape, direction, batch count and alignment; owned by one <see cref="FftwBackend"/>.</summary>
+/// <summary>
+/// Native plans keyed by shape, direction and batch count; owned by one <see cref="FftwBackend"/>. Every plan is made
+/// for FFTW-aligned arrays (or with FFTW_UNALIGNED), never one per alignment class: the plans of different classes use
+/// different codelets (and under FFTW_MEASURE separately timed algorithms), so the last bits of a transform depended
+/// on which pooled buffer a thread happened to rent, and a seeded pipeline (the picking chain) on thread scheduling.
+/// </summary>
 internal sealed class FftwPlanCache : IDisposable
 {
-    private readonly ConcurrentDictionary<(FftShape Shape, int HowMany, bool Forward, int RealAlign, int ComplexAlign), Lazy<nint>> _plans = new();
+    private readonly ConcurrentDictionary<(FftShape Shape, int HowMany, bool Forward), Lazy<nint>> _plans = new();
     private readonly uint _flags;
-    private readonly bool _unaligned;
     private volatile bool _disposed;
 
     public FftwPlanCache(uint flags, bool unaligned)
     {
         _flags = flags;
-        _unaligned = unaligned;
+        Unaligned = unaligned;
     }
 
-    /// <summary>The plan for arrays at <paramref name="real"/> and <paramref name="complex"/>, created on first use.</summary>
-    public unsafe nint Get(FftShape shape, int howMany, bool forward, float* real, Complex32* complex)
+    /// <summary>Plans carry FFTW_UNALIGNED and run on arrays at any address; otherwise arrays must be FFTW-aligned.</summary>
+    public bool Unaligned { get; }
+
+    /// <summary>The plan of <paramref name="shape"/> × <paramref name="howMany"/>, created on first use.</summary>
+    public nint Get(FftShape shape, int howMany, bool forward)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        int ra = _unaligned ? 0 : FftwNative.fftwf_alignment_of(real);
-        int ca = _unaligned ? 0 : FftwNative.fftwf_alignment_of((float*)complex);
-        var key = (shape, howMany, forward, ra, ca);
-        var lazy = _plans.GetOrAdd(key, k => new Lazy<nint>(
-            () => FftwNative.CreatePlan(k.Shape, k.HowMany, k.Forward, _flags, k.RealAlign, k.ComplexAlign),
+        var lazy = _plans.GetOrAdd((shape, howMany, forward), k => new Lazy<nint>(
+            () => FftwNative.CreatePlan(k.Shape, k.HowMany, k.Forward, _flags, 0, 0),
             LazyThreadSafetyMode.ExecutionAndPublication));
         return lazy.Value;
     }

@@ -94,41 +94,79 @@ internal sealed unsafe class FftwRealFft : IRealFft
     private void ExecuteForward(ReadOnlySpan<float> real, Span<Complex32> spectrum, int howMany)
     {
         // Out-of-place r2c never writes its input (FFTW manual, "Planner Flags": FFTW_PRESERVE_INPUT is the default
-        // for every transform except c2r/hc2r), so the read-only promise holds without a copy.
-        fixed (float* r = real)
-        fixed (Complex32* c = spectrum)
+        // for every transform except c2r/hc2r), so an aligned caller's arrays are used as they are.
+        nint plan = _cache.Get(Shape, howMany, forward: true);
+        int realLength = real.Length, complexFloats = 2 * spectrum.Length;
+        fixed (float* userReal = real)
+        fixed (Complex32* userComplex = spectrum)
         {
-            nint plan = _cache.Get(Shape, howMany, forward: true, r, c);
-            FftwNative.fftwf_execute_dft_r2c(plan, r, c);
+            bool realAligned = IsAligned(userReal), complexAligned = IsAligned((float*)userComplex);
+            if (realAligned && complexAligned)
+            {
+                FftwNative.fftwf_execute_dft_r2c(plan, userReal, userComplex);
+                return;
+            }
+            var scratch = ArrayPool<float>.Shared.Rent(realLength + complexFloats + 2 * AlignmentFloats);
+            try
+            {
+                fixed (float* block = scratch)
+                {
+                    float* r = realAligned ? userReal : Align(block);
+                    var c = complexAligned ? userComplex : (Complex32*)Align(block + realLength + AlignmentFloats);
+                    if (!realAligned)
+                        real.CopyTo(new Span<float>(r, realLength));
+                    FftwNative.fftwf_execute_dft_r2c(plan, r, c);
+                    if (!complexAligned)
+                        new ReadOnlySpan<Complex32>(c, spectrum.Length).CopyTo(spectrum);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
         }
     }
 
     private void ExecuteInverse(ReadOnlySpan<Complex32> spectrum, Span<float> real, int howMany)
     {
-        // c2r destroys its input, and the interface promises the spectrum is untouched, so copy it into pooled
-        // scratch; the 1/N scaling is fused into that copy (one SIMD pass instead of a copy plus a scaling pass).
-        // The scratch is started at a 32-byte boundary: .NET arrays usually sit 8 bytes off FFTW's alignment, which
-        // would keep FFTW from its aligned SIMD codelets on this side of the transform.
-        int length = spectrum.Length;
-        var scratch = ArrayPool<Complex32>.Shared.Rent(length + ScratchPad);
+        // c2r destroys its input, and the interface promises the spectrum is untouched, so copy it into aligned pooled
+        // scratch; the 1/N scaling is fused into that copy (one SIMD pass instead of a copy plus a scaling pass). An
+        // output off FFTW's alignment is written to aligned scratch too and copied out.
+        nint plan = _cache.Get(Shape, howMany, forward: false);
+        int realLength = real.Length, complexFloats = 2 * spectrum.Length;
+        var scratch = ArrayPool<float>.Shared.Rent(complexFloats + realLength + 2 * AlignmentFloats);
         try
         {
-            fixed (Complex32* block = scratch)
-            fixed (float* r = real)
+            fixed (float* block = scratch)
+            fixed (float* userReal = real)
             {
-                Complex32* c = block + ((ScratchPad - (int)(((nint)block / sizeof(Complex32)) % ScratchPad)) % ScratchPad);
-                TensorPrimitives.Multiply(MemoryMarshal.Cast<Complex32, float>(spectrum), 1f / Shape.RealLength,
-                    new Span<float>(c, 2 * length));
-                nint plan = _cache.Get(Shape, howMany, forward: false, r, c);
-                FftwNative.fftwf_execute_dft_c2r(plan, c, r);
+                float* c = Align(block);
+                TensorPrimitives.Multiply(MemoryMarshal.Cast<Complex32, float>(spectrum), 1f / Shape.RealLength, new Span<float>(c, complexFloats));
+                bool realAligned = IsAligned(userReal);
+                float* r = realAligned ? userReal : Align(block + complexFloats + AlignmentFloats);
+                FftwNative.fftwf_execute_dft_c2r(plan, (Complex32*)c, r);
+                if (!realAligned)
+                    new ReadOnlySpan<float>(r, realLength).CopyTo(real);
             }
         }
         finally
         {
-            ArrayPool<Complex32>.Shared.Return(scratch);
+            ArrayPool<float>.Shared.Return(scratch);
         }
     }
 
-    /// <summary>Complex32 elements per 32 bytes: the pad that lets the scratch start 32-byte aligned.</summary>
-    private const int ScratchPad = 4;
+    /// <summary>Whether a plan made for aligned arrays may run on <paramref name="p"/> (always, for FFTW_UNALIGNED plans).</summary>
+    private bool IsAligned(float* p) => _cache.Unaligned || FftwNative.fftwf_alignment_of(p) == 0;
+
+    /// <summary>The first <see cref="AlignmentBytes"/> boundary at or after <paramref name="p"/>.</summary>
+    private static float* Align(float* p) => (float*)(((nint)p + AlignmentBytes - 1) & ~(nint)(AlignmentBytes - 1));
+
+    /// <summary>
+    /// Scratch alignment: 64 bytes covers FFTW's SIMD alignment on every x86 build (16 for SSE, 32 for AVX, 64 for
+    /// AVX-512), so scratch always passes <c>fftwf_alignment_of(p) == 0</c>.
+    /// </summary>
+    private const int AlignmentBytes = 64;
+
+    /// <summary>Floats of slack per aligned region in a scratch block.</summary>
+    private const int AlignmentFloats = AlignmentBytes / sizeof(float);
 }
