@@ -17,8 +17,8 @@ namespace Concord.Benchmarks;
 /// <c>pick-vs-relion [micrographs] [threads] [folder]</c>: picking side by side with <c>relion_autopick --LoG</c> on the
 /// same simulated micrographs (default 12; a folder that holds them from an earlier run is reused), scored against the simulator's true particle centres.
 /// <para>
-/// The micrographs are the <c>small</c> preset's (1024², 1.5 Å/px, 80 Å particles, 10% junk fragments, ice crystals and
-/// aggregates, 15% bad micrographs) made without drift, so the sum of the frames is the micrograph and no motion
+/// The micrographs are the <c>small</c> preset's (1024², 1.5 Å/px, 80 Å particles against the ice they displace, 10% junk
+/// fragments, ice crystals and aggregates, 15% bad micrographs) made without drift, so the sum of the frames is the micrograph and no motion
 /// correction stands between the simulator and the pickers. Each program is given what a user would give it: the
 /// particle diameter from the truth, RELION its LoG range around it (0.875–1.125 D) with the GUI's defaults otherwise
 /// (default threshold, <c>--shrink 0 --lowpass 20</c>), Concord its <c>--diameter</c>; the consensus chain gets eight
@@ -117,8 +117,8 @@ public static class PickVsRelion
         var preset = SimulationPreset.Get("small");
         var options = preset.Movies with { DriftA = 0, LocalMotionA = 0 };
         var (models, fragment) = PresetPhantoms.Models(preset.Phantom);
-        var maps = PresetPhantoms.Maps([.. models, fragment], preset.Phantom.BoxSize, options.PixelSizeA, threads);
-        using var fft = FftBackends.Create(maxDegreeOfParallelism: threads);
+        var maps = PresetPhantoms.Maps([.. models, fragment], preset.Phantom.BoxSize, options.PixelSizeA, threads, inIce: options.ParticlesInIce);
+        using var fft = FftwBackend.IsAvailable ? new FftwBackend(FftwPlanRigor.Estimate, threads) : FftBackends.CreateDeterministic(threads);
         var simulator = new MovieSimulator(options, maps, lastModelIsJunk: true, fft);
         var micrographs = new StarTable([StarLabels.MicrographName, StarLabels.OpticsGroup, StarLabels.DefocusU, StarLabels.DefocusV, StarLabels.DefocusAngle]);
         var truth = new Dictionary<string, List<(double X, double Y)>>();
