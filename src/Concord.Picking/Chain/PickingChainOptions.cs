@@ -44,7 +44,7 @@ public sealed record PickingChainOptions
     /// Deep-consensus settings. The chain's default trains on the all-agree picks against 30 random background positions
     /// per micrograph, not against the single-picker picks: when one picker is much weaker than the others (a blob
     /// picker at a realistic SNR finds half the particles), most single picks are particles and training them as
-    /// negatives collapses the recall (bench pick-accuracy, in ice: 0.27 at the 0.95 threshold, against 0.93). One
+    /// negatives collapses the recall (bench pick-accuracy in ice, seed 1: 0.27 at the 0.95 threshold, against 0.92). One
     /// self-training round (<see cref="DeepConsensusOptions.SelfTrainingRounds"/>).
     /// </summary>
     public DeepConsensusOptions DeepOptions { get; init; } = new() { RandomNegativesPerMicrograph = 30, SingleVoteNegatives = false, SelfTrainingRounds = 1 };

@@ -18,8 +18,8 @@ public sealed record PickCleanParameters : PickingParameters
     [Param("Variance outlier", "… or when its local variance exceeds the median by more than this.", Unit = "σ", Min = 0.1, Max = 1000)]
     public double VarianceSigmas { get; init; } = 12;
 
-    [Param("Grow", "Bad regions grow by this fraction of the particle radius (0: the mask is already a radius wide of the contamination).", Min = 0, Max = 10)]
-    public double GrowFraction { get; init; }
+    [Param("Grow", "Bad regions grow by this fraction of the particle radius.", Min = 0, Max = 10)]
+    public double GrowFraction { get; init; } = 1;
 
     [Param("Plots", "Write a PNG per micrograph with the picks drawn on it.")]
     public bool Plots { get; init; } = true;
