@@ -59,7 +59,7 @@ public static class DemoPicking
             name = "pick_deep"
             protocol = "pick.deep_consensus"
             inputs = { sets = ["pick_log.coordinates", "pick_template.coordinates", "pick_learned.coordinates"], micrographs = "motion.micrographs" }
-            params = { diameter_a = {{d}}, threshold = 0.95, epochs = 40, patch_size = 16, random_negatives_per_micrograph = 30 }
+            params = { diameter_a = {{d}}, threshold = 0.95, epochs = 40, random_negatives_per_micrograph = 30 }
 
             [[run]]
             name = "pick_clean"

@@ -19,8 +19,8 @@ public sealed record DeepConsensusOptions
 
     /// <summary>
     /// Passes over the training set. 40: with a few hundred examples 20 epochs left the network under-confident, and
-    /// which particles cleared 0.95 then depended on the seed (bench pick-accuracy in ice, deep-consensus seeds 0–3:
-    /// chain F1 0.85–0.95 at 20 epochs, 0.96–0.98 at 40; 60 gave no more).
+    /// which particles cleared 0.95 depended even more on the seed (bench pick-accuracy in ice, deep-consensus seeds 0–3,
+    /// cleaner mask not grown: chain F1 0.85–0.95 at 20 epochs, 0.95–0.98 at 40; 60 gave no more).
     /// </summary>
     public int Epochs { get; init; } = 40;
 
