@@ -80,17 +80,19 @@ public class PickingChainTests(ITestOutputHelper output)
     {
         var (chain, scores) = RunChain(inIce: true);
         double bestSingle = new[] { "learned", "log", "template" }.Max(p => scores[p].F1);
-        // Measured (seeds 21–24): chain precision 0.995, recall 0.889, F1 0.939; template 0.859/0.964 (F1 0.908), learned 0.746,
+        // Measured (seeds 21–24, FFTW_ESTIMATE): chain precision 0.997, recall 0.885, F1 0.938; template 0.859/0.964 (F1 0.908), learned 0.746,
         // LoG 0.528. On the bench's micrographs in ice, single-picker negatives cut the chain's recall to a third and 20
         // training epochs left it dependent on the seed. The cleaner's growth costs recall here (contamination everywhere).
         Assert.True(chain.F1 >= 0.92, chain.ToString());
         Assert.True(chain.Precision >= 0.98, chain.ToString());
-        Assert.True(chain.F1 >= bestSingle + 0.025, $"chain F1 {chain.F1:F3}, best single {bestSingle:F3}");
+        Assert.True(chain.F1 >= bestSingle + 0.02, $"chain F1 {chain.F1:F3}, best single {bestSingle:F3}");
     }
 
     private (PickingScore Chain, Dictionary<string, PickingScore> Scores) RunChain(bool inIce)
     {
-        using var fft = FftBackends.Create();
+        // Planned with FFTW_ESTIMATE (or the managed FFT): FFTW_MEASURE's plans, and with them the last bits the network
+        // trains on, change from one process to the next.
+        using var fft = FftwBackend.IsAvailable ? new FftwBackend(FftwPlanRigor.Estimate) : FftBackends.CreateDeterministic();
         var mics = new[] { 21, 22, 23, 24 }.Select(s => SimulatedMicrographs.Get(1024, s, contamination: true, inIce: inIce)).ToList();
         var options = new PickingChainOptions
         {
