@@ -14,7 +14,7 @@ using Concord.Simulation.Presets;
 namespace Concord.Benchmarks;
 
 /// <summary>
-/// `pick-accuracy [movies] [seed] [threads] [ice|vacuum] [deep-seed]`: precision, recall and F1 of every stage of the picking chain
+/// `pick-accuracy [movies] [seed] [threads] [ice|vacuum] [deep-seed] [self-training rounds]`: precision, recall and F1 of every stage of the picking chain
 /// (<see cref="PickingChain"/> at its defaults: LoG, template, self-trained learned picker, the vote, deep consensus at
 /// 0.95, cleaner) on the `small` preset's micrographs, against the simulator's true particle centres (junk excluded),
 /// matched one-to-one within ¼ diameter. The micrographs are the preset's movies as `concord simulate --preset small
@@ -64,7 +64,7 @@ public static class PickingChainAccuracy
             Templates = templates,
             MaxDegreeOfParallelism = threads,
         };
-        chainOptions = chainOptions with { DeepOptions = chainOptions.DeepOptions with { MaxDegreeOfParallelism = threads, Seed = (ulong)Arg(args, 4, 0) } };
+        chainOptions = chainOptions with { DeepOptions = chainOptions.DeepOptions with { MaxDegreeOfParallelism = threads, Seed = (ulong)Arg(args, 4, 0), SelfTrainingRounds = Arg(args, 5, chainOptions.DeepOptions.SelfTrainingRounds) } };
         clock.Restart();
         var result = PickingChain.Run(micrographs, chainOptions, fft);
         var deepReport = result.DeepModel?.Training;

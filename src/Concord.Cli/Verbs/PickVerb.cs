@@ -40,7 +40,7 @@ public sealed class PickVerb : IVerb
             Pick particles: LoG blob picking, template matching and a learned picker (features + logistic model, trained
             from this data set: positives where LoG and template agree, negatives where only one picked, as Xmipp's picker
             is trained in a Scipion consensus), a vote of the pickers (--consensus, found by ≥ --min-votes, 2 by default),
-            deep consensus (a CNN trained on agreed picks vs background, after Sanchez-Garcia et al. 2018, retrained once
+            deep consensus (a CNN trained on agreed picks vs background, after Sanchez-Garcia et al. 2018, retrained twice
             on its own confident picks, scoring every candidate) and the micrograph cleaner. Writes DIR/coordinates.star (all micrographs), DIR/<mic>_autopick.star per micrograph (RELION
             coordinates), DIR/rejected_coordinates.star (rlnConcordRejectionReason), DIR/learned_picker.model and
             DIR/deep_consensus.model when trained, and DIR/plots/<mic>_picks.png.
@@ -314,7 +314,7 @@ public sealed class PickVerb : IVerb
         public Option<double> Threshold { get; } = new("--threshold") { Description = "Deep-consensus score a coordinate needs (0–1).", DefaultValueFactory = _ => 0.95 };
         public Option<int> RandomNegatives { get; } = new("--random-negatives") { Description = "Deep consensus: background positions per micrograph, a diameter from every candidate, trained as negatives.", DefaultValueFactory = _ => 30 };
         public Option<bool> SingleNegatives { get; } = new("--single-negatives") { Description = "Deep consensus: also train on the coordinates only one picker found as negatives (the paper's set; at low SNR most are particles a weaker picker missed)." };
-        public Option<int> SelfTraining { get; } = new("--self-training") { Description = "Deep consensus: retrain this many times with the candidates the last network scored ≥ --threshold added to the positives (0: train once).", DefaultValueFactory = _ => 1 };
+        public Option<int> SelfTraining { get; } = new("--self-training") { Description = "Deep consensus: retrain this many times with the candidates the last network scored ≥ --threshold added to the positives (0: train once).", DefaultValueFactory = _ => 2 };
         public Option<bool> Clean { get; } = new("--clean") { Description = "Drop picks on contamination found by the micrograph cleaner." };
         public Option<string?> Ctf { get; } = new("--ctf") { Description = "Micrographs CTF STAR: the template picker multiplies each micrograph's CTF into the templates." };
         public Option<double?> PixelSize { get; } = new("--angpix") { Description = "Pixel size (Å); default: the MRC header, or the STAR file's optics group." };

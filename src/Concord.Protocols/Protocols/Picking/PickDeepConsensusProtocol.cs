@@ -34,7 +34,7 @@ public sealed record PickDeepConsensusParameters : PickingParameters
     public bool SingleVoteNegatives { get; init; }
 
     [Param("Self-training rounds", "Retrain this many times with the candidates the last network scored at least the threshold added to the positives.", Min = 0, Max = 10)]
-    public int SelfTrainingRounds { get; init; } = 1;
+    public int SelfTrainingRounds { get; init; } = 2;
 
     [Param("Min positives", "Fewest all-agree candidates training accepts.", Min = 1, Max = 1_000_000)]
     public int MinPositives { get; init; } = 20;
@@ -102,7 +102,7 @@ public sealed class PickDeepConsensusProtocol : Protocol<PickDeepConsensusParame
     public static OutputPort<FileRow> Model { get; } = new("model", BuiltInKinds.File, "the trained network (Concord deep-consensus model)");
 
     public override string Name => "pick.deep_consensus";
-    public override string Summary => "Train a CNN on all-agree picks vs background (self-trained once), score every candidate and keep those scoring ≥ 0.95.";
+    public override string Summary => "Train a CNN on all-agree picks vs background (self-trained twice), score every candidate and keep those scoring ≥ 0.95.";
     public override IReadOnlyList<InputPort> Inputs => [Sets, Micrographs];
     public override IReadOnlyList<OutputPort> Outputs => [Kept, Rejected, Model];
 
