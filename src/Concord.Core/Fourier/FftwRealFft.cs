@@ -106,13 +106,15 @@ internal sealed unsafe class FftwRealFft : IRealFft
                 FftwNative.fftwf_execute_dft_r2c(plan, userReal, userComplex);
                 return;
             }
-            var scratch = ArrayPool<float>.Shared.Rent(realLength + complexFloats + 2 * AlignmentFloats);
+            // Scratch only for the misaligned side(s), so a pooled block is no larger than needed.
+            int realScratch = realAligned ? 0 : realLength + AlignmentFloats;
+            var scratch = ArrayPool<float>.Shared.Rent(realScratch + (complexAligned ? 0 : complexFloats + AlignmentFloats));
             try
             {
                 fixed (float* block = scratch)
                 {
                     float* r = realAligned ? userReal : Align(block);
-                    var c = complexAligned ? userComplex : (Complex32*)Align(block + realLength + AlignmentFloats);
+                    var c = complexAligned ? userComplex : (Complex32*)Align(block + realScratch);
                     if (!realAligned)
                         real.CopyTo(new Span<float>(r, realLength));
                     FftwNative.fftwf_execute_dft_r2c(plan, r, c);
@@ -134,24 +136,26 @@ internal sealed unsafe class FftwRealFft : IRealFft
         // output off FFTW's alignment is written to aligned scratch too and copied out.
         nint plan = _cache.Get(Shape, howMany, forward: false);
         int realLength = real.Length, complexFloats = 2 * spectrum.Length;
-        var scratch = ArrayPool<float>.Shared.Rent(complexFloats + realLength + 2 * AlignmentFloats);
-        try
+        fixed (float* userReal = real)
         {
-            fixed (float* block = scratch)
-            fixed (float* userReal = real)
+            bool realAligned = IsAligned(userReal);
+            var scratch = ArrayPool<float>.Shared.Rent(complexFloats + AlignmentFloats + (realAligned ? 0 : realLength + AlignmentFloats));
+            try
             {
-                float* c = Align(block);
-                TensorPrimitives.Multiply(MemoryMarshal.Cast<Complex32, float>(spectrum), 1f / Shape.RealLength, new Span<float>(c, complexFloats));
-                bool realAligned = IsAligned(userReal);
-                float* r = realAligned ? userReal : Align(block + complexFloats + AlignmentFloats);
-                FftwNative.fftwf_execute_dft_c2r(plan, (Complex32*)c, r);
-                if (!realAligned)
-                    new ReadOnlySpan<float>(r, realLength).CopyTo(real);
+                fixed (float* block = scratch)
+                {
+                    float* c = Align(block);
+                    TensorPrimitives.Multiply(MemoryMarshal.Cast<Complex32, float>(spectrum), 1f / Shape.RealLength, new Span<float>(c, complexFloats));
+                    float* r = realAligned ? userReal : Align(block + complexFloats + AlignmentFloats);
+                    FftwNative.fftwf_execute_dft_c2r(plan, (Complex32*)c, r);
+                    if (!realAligned)
+                        new ReadOnlySpan<float>(r, realLength).CopyTo(real);
+                }
             }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
         }
     }
 

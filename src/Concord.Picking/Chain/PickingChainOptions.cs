@@ -48,8 +48,10 @@ public sealed record PickingChainOptions
     /// self-training rounds (<see cref="DeepConsensusOptions.SelfTrainingRounds"/>): after one, the network's seed still
     /// moved the chain's F1 by 0.04 (0.913–0.955 over seeds 0–3); after two by 0.007 (0.950–0.957).
     /// </summary>
-    public DeepConsensusOptions DeepOptions { get; init; } = new() { RandomNegativesPerMicrograph = 30, SingleVoteNegatives = false, SelfTrainingRounds = 2 };
+    public DeepConsensusOptions DeepOptions { get; init; } = DefaultDeepOptions;
 
+    /// <summary>The chain's deep-consensus defaults (see <see cref="DeepOptions"/>), which the CLI and the protocol offer too.</summary>
+    public static DeepConsensusOptions DefaultDeepOptions { get; } = new() { RandomNegativesPerMicrograph = 30, SingleVoteNegatives = false, SelfTrainingRounds = 2 };
 
     public bool Clean { get; init; } = true;
 

@@ -70,20 +70,13 @@ public static class DeepConsensusTraining
     private static HashSet<int> Confident(IReadOnlyList<DeepConsensusMicrograph> micrographs, List<Example> all, DeepConsensusModel model, IFftBackend fft)
     {
         var confident = new HashSet<int>();
-        for (int m = 0; m < micrographs.Count; m++)
+        foreach (var group in Enumerable.Range(0, all.Count).Where(i => !all[i].Label && !all[i].Random).GroupBy(i => all[i].Micrograph))
         {
-            var consensus = micrographs[m].Consensus;
-            var candidates = consensus.All.Where(c => c.Votes < consensus.Methods).ToList();
-            if (candidates.Count == 0)
-                continue;
-            var scores = model.Score(micrographs[m].Image, candidates.Select(c => new Pick(c.XPx, c.YPx, c.Votes)).ToList(), fft);
-            var sure = new HashSet<(double, double)>();
-            for (int i = 0; i < candidates.Count; i++)
-                if (scores[i] >= model.Options.Threshold)
-                    sure.Add((candidates[i].XPx, candidates[i].YPx));
-            for (int i = 0; i < all.Count; i++)
-                if (all[i].Micrograph == m && !all[i].Label && !all[i].Random && sure.Contains((all[i].X, all[i].Y)))
-                    confident.Add(i);
+            var open = group.ToList();
+            var scores = model.Score(micrographs[group.Key].Image, open.Select(i => new Pick(all[i].X, all[i].Y, 0)).ToList(), fft);
+            for (int k = 0; k < open.Count; k++)
+                if (scores[k] >= model.Options.Threshold)
+                    confident.Add(open[k]);
         }
         return confident;
     }

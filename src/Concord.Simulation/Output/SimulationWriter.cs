@@ -56,14 +56,18 @@ public static class SimulationWriter
                 // In a micrograph a molecule is seen against the ice it displaces: the movies use the maps with that ice
                 // subtracted (about a third of the vacuum contrast at low resolution) unless the preset opts out. The
                 // truth maps and the particle stack, whose noise is set by its SNR, keep the molecule's own potential.
-                var inIce = PresetPhantoms.Maps([.. models, fragment], preset.Phantom.BoxSize, preset.Movies.PixelSizeA, maxDegreeOfParallelism, inIce: preset.Movies.ParticlesInIce);
+                var inIce = preset.Movies.ParticlesInIce
+                    ? PresetPhantoms.Maps([.. models, fragment], preset.Phantom.BoxSize, preset.Movies.PixelSizeA, maxDegreeOfParallelism, inIce: true)
+                    : null;
                 try
                 {
-                    (moviesStar, gain, movies) = WriteMovies(preset, inIce.Take(inIce.Count - 1).ToList(), inIce[^1], outputDirectory, seed, fft, maxDegreeOfParallelism, progress, tiffMovies);
+                    (moviesStar, gain, movies) = inIce is null
+                        ? WriteMovies(preset, volumes, fragmentMap, outputDirectory, seed, fft, maxDegreeOfParallelism, progress, tiffMovies)
+                        : WriteMovies(preset, inIce[..^1], inIce[^1], outputDirectory, seed, fft, maxDegreeOfParallelism, progress, tiffMovies);
                 }
                 finally
                 {
-                    inIce.ForEach(v => v.Dispose());
+                    inIce?.ForEach(v => v.Dispose());
                 }
             }
             return new SimulationSummary(preset.Name, seed, outputDirectory, maps, particlesStar, particles, moviesStar, movies, gain, clock.Elapsed.TotalSeconds);

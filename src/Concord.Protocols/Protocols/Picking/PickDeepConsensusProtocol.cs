@@ -1,6 +1,7 @@
 using Concord.Core.Fourier;
 using Concord.Core.Imaging;
 using Concord.Picking;
+using Concord.Picking.Chain;
 using Concord.Picking.Consensus;
 using Concord.Picking.DeepConsensus;
 using Concord.Protocols.Sets;
@@ -19,7 +20,7 @@ public sealed record PickDeepConsensusParameters : PickingParameters
     public double Threshold { get; init; } = 0.95;
 
     [Param("Epochs", "Training epochs.", Min = 1, Max = 10_000)]
-    public int Epochs { get; init; } = 40;
+    public int Epochs { get; init; } = PickingChainOptions.DefaultDeepOptions.Epochs;
 
     [Param("Patch size", "Network input edge after Fourier cropping (a multiple of 8).", Unit = "px", Min = 8, Max = 256)]
     public int PatchSize { get; init; } = 32;
@@ -28,13 +29,13 @@ public sealed record PickDeepConsensusParameters : PickingParameters
     public int BatchSize { get; init; } = 32;
 
     [Param("Random negatives", "Background positions per micrograph, a diameter from every candidate, trained as negatives.", Min = 0, Max = 100_000)]
-    public int RandomNegativesPerMicrograph { get; init; } = 30;
+    public int RandomNegativesPerMicrograph { get; init; } = PickingChainOptions.DefaultDeepOptions.RandomNegativesPerMicrograph;
 
     [Param("Single-picker negatives", "Also train on the candidates only one picker found as negatives (the paper's set; at low SNR most are particles a weaker picker missed).")]
-    public bool SingleVoteNegatives { get; init; }
+    public bool SingleVoteNegatives { get; init; } = PickingChainOptions.DefaultDeepOptions.SingleVoteNegatives;
 
     [Param("Self-training rounds", "Retrain this many times with the candidates the last network scored at least the threshold added to the positives.", Min = 0, Max = 10)]
-    public int SelfTrainingRounds { get; init; } = 2;
+    public int SelfTrainingRounds { get; init; } = PickingChainOptions.DefaultDeepOptions.SelfTrainingRounds;
 
     [Param("Min positives", "Fewest all-agree candidates training accepts.", Min = 1, Max = 1_000_000)]
     public int MinPositives { get; init; } = 20;
